@@ -1,0 +1,92 @@
+"""Configuration classes. Every ``LMS_*`` setting can be overridden by an environment variable
+of the same name; ``instance/config.py`` is read last for a site's own values.
+
+The README's configuration table lists them; :data:`ENV_SETTINGS` is its source.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+#: Environment variables read by the app, with the config key they set and a description.
+ENV_SETTINGS: dict[str, tuple[str, str]] = {
+    "LMS_CONFIG": ("", "development | testing | production (default: development)"),
+    "LMS_DATABASE_URL": (
+        "SQLALCHEMY_DATABASE_URI",
+        "SQLAlchemy URL; default sqlite:///instance/lms.db. PostgreSQL: "
+        "postgresql+psycopg://user:pass@host/dbname",
+    ),
+    "LMS_SECRET_KEY": ("SECRET_KEY", "session signing key; required in production"),
+    "LMS_PLUGINS": ("LMS_PLUGINS", "plugins to load: all (default), none, or a comma list"),
+    "LMS_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", "vi (default) or en"),
+    "LMS_LOGIN_MAX_FAILURES": ("LMS_LOGIN_MAX_FAILURES", "failed logins before lock-out (5)"),
+    "LMS_LOGIN_LOCKOUT_MINUTES": ("LMS_LOGIN_LOCKOUT_MINUTES", "lock-out length in minutes (15)"),
+    "LMS_PASSWORD_MIN_LENGTH": ("LMS_PASSWORD_MIN_LENGTH", "minimum password length (10)"),
+    "LMS_IMPORT_MAX_BYTES": ("LMS_IMPORT_MAX_BYTES", "largest accepted upload in bytes (20 MiB)"),
+}
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # set from the instance folder when empty
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LMS_LANGUAGES = ("vi", "en")
+    LMS_PLUGINS = "all"
+    LMS_LOGIN_MAX_FAILURES = 5
+    LMS_LOGIN_LOCKOUT_MINUTES = 15
+    LMS_PASSWORD_MIN_LENGTH = 10
+    LMS_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
+    #: CSRF tokens live as long as the session: a long study page must still submit.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-secret"
+    WTF_CSRF_ENABLED = False
+    #: Fast hashing in tests; production uses werkzeug's default (scrypt).
+    LMS_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def env_overrides(environ: dict[str, str] | None = None, base: type = Config) -> dict[str, Any]:
+    """The config keys set by ``LMS_*`` environment variables."""
+    environ = os.environ if environ is None else environ
+    out: dict[str, Any] = {}
+    for name, (key, _doc) in ENV_SETTINGS.items():
+        if key and name in environ and environ[name] != "":
+            out[key] = _coerce(environ[name], getattr(base, key, None))
+    return out

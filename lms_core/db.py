@@ -1,0 +1,46 @@
+"""The declarative base, naming conventions and database helpers shared by core and plugins."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+#: Stable constraint names, so Alembic migrations name the same constraint the same way on
+#: SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(so.DeclarativeBase):
+    """Base class of every model (through ``db.Model``)."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __repr__(self) -> str:
+        ident = getattr(self, "code", None) or getattr(self, "id", None)
+        return f"<{type(self).__name__} {ident!r}>"
+
+
+def utcnow() -> datetime:
+    """Now in UTC as a naive datetime: every timestamp column stores naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - trivial
+    """WAL for concurrent readers beside one writer, enforced foreign keys, a busy wait."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

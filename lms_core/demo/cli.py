@@ -1,0 +1,8 @@
+"""``lms demo ...`` (filled by the demo data generator)."""
+
+import click
+
+
+@click.group("demo")
+def demo_cli():
+    """Demo data."""

@@ -1,0 +1,1 @@
+"""Identity: users, roles, authentication and access checks."""

@@ -1,0 +1,1 @@
+"""Organisation: the unit tree and its history, job positions, officers' assignments."""

@@ -1,0 +1,259 @@
+"""The plugin host: plugins are found through the ``lms.plugins`` entry points, checked for
+their requirements, and those enabled by ``LMS_PLUGINS`` are initialised, after the core.
+
+A plugin is one object, an instance of a subclass of :class:`LmsPlugin`. It contributes
+blueprints, models, CLI commands, scheduled jobs, signal receivers, navigation items and
+template hooks (panels on core pages). Core never imports a plugin module by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import click
+from blinker import Signal
+from flask import Blueprint, Flask, current_app
+from markupsafe import Markup
+
+from lms_core.extensions import db
+from lms_core.signals.plugins import plugins_loaded
+
+ENTRY_POINT_GROUP = "lms.plugins"
+
+
+class PluginError(RuntimeError):
+    """A plugin cannot be loaded: unknown name, missing requirement, bad table names."""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation. Shown to users holding any of ``roles`` (anyone logged
+    in when empty)."""
+
+    endpoint: str
+    label: Any
+    roles: tuple[str, ...] = ()
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job. ``func`` is called with no arguments inside an app context;
+    ``trigger`` and ``trigger_args`` are APScheduler's (``"interval", {"hours": 1}``)."""
+
+    id: str
+    func: Callable[[], Any]
+    trigger: str
+    trigger_args: dict[str, Any] = field(default_factory=dict)
+
+
+class LmsPlugin:
+    """Base class of plugins. The first line of a subclass's docstring is its display name.
+
+    Class attributes:
+
+    ``name``
+        the short name, also the entry-point name and the prefix of the plugin's tables
+        (``competency_*``) and URLs (``/competency/``);
+    ``requires``
+        names of plugins that must be loaded too;
+    ``default_settings``
+        config keys (``COMPETENCY_...``) with defaults, set where the app has no value;
+    ``models``
+        the dotted name of the module holding the plugin's models, imported at load.
+    """
+
+    name: str = ""
+    requires: tuple[str, ...] = ()
+    default_settings: dict[str, Any] = {}
+    models: str | None = None
+
+    def __init__(self) -> None:
+        self._receivers: dict[tuple[int, Callable], Callable] = {}
+
+    # -- what the host reads -----------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        doc = inspect.getdoc(type(self)) or self.name
+        return doc.splitlines()[0].strip()
+
+    @property
+    def package(self) -> str:
+        return type(self).__module__.rsplit(".", 1)[0]
+
+    @property
+    def translations_dir(self) -> Path | None:
+        module = importlib.import_module(self.package)
+        path = Path(module.__file__).parent / "translations"
+        return path if path.is_dir() else None
+
+    def init(self, app: Flask) -> None:
+        """Called once per app after the core is set up. Override to do more."""
+
+    def blueprints(self) -> Iterable[Blueprint]:
+        return ()
+
+    def cli_commands(self) -> Iterable[click.Command]:
+        return ()
+
+    def jobs(self) -> Iterable[Job]:
+        return ()
+
+    def nav_items(self) -> Iterable[NavItem]:
+        return ()
+
+    def template_hooks(self) -> dict[str, Callable[..., str]]:
+        """Hook name (e.g. ``"dashboard"``) to a callable returning HTML for that place."""
+        return {}
+
+    def signal_receivers(self) -> Iterable[tuple[Signal, Callable]]:
+        """Pairs of (core signal, receiver). The host connects each strongly, and calls the
+        receiver only in apps where this plugin is enabled."""
+        return ()
+
+    # -- helpers -----------------------------------------------------------------------------
+    def is_enabled(self, app: Flask | None = None) -> bool:
+        app = app or current_app
+        return self.name in app.extensions.get("lms_plugins", {})
+
+    def _connect(self, signal: Signal, receiver: Callable) -> None:
+        key = (id(signal), receiver)
+        if key in self._receivers:  # already connected by an earlier app
+            return
+
+        def guarded(sender, **kwargs):
+            if self.is_enabled():
+                return receiver(sender, **kwargs)
+            return None
+
+        guarded.__name__ = f"{self.name}:{getattr(receiver, '__name__', 'receiver')}"
+        self._receivers[key] = guarded
+        signal.connect(guarded, weak=False)
+
+
+def available_plugins() -> dict[str, LmsPlugin]:
+    """Every plugin installed through the entry points, by name."""
+    found: dict[str, LmsPlugin] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        plugin = ep.load()
+        if not isinstance(plugin, LmsPlugin):
+            raise PluginError(f"entry point {ep.name!r} is not an LmsPlugin instance")
+        if plugin.name != ep.name:
+            raise PluginError(f"entry point {ep.name!r} loads plugin named {plugin.name!r}")
+        found[ep.name] = plugin
+    return found
+
+
+def _wanted(setting: str | Iterable[str], available: dict[str, LmsPlugin]) -> list[str]:
+    if isinstance(setting, str):
+        setting = setting.strip().lower()
+        if setting in ("", "none"):
+            return []
+        if setting == "all":
+            return sorted(available)
+        setting = [s.strip() for s in setting.split(",") if s.strip()]
+    names = list(setting)
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise PluginError(f"unknown plugin(s) in LMS_PLUGINS: {', '.join(unknown)}")
+    return names
+
+
+def resolve_order(names: list[str], available: dict[str, LmsPlugin]) -> list[str]:
+    """``names`` ordered so that each plugin comes after those it requires; raises
+    :class:`PluginError` when a requirement is not enabled."""
+    enabled = set(names)
+    for name in names:
+        missing = [r for r in available[name].requires if r not in enabled]
+        if missing:
+            raise PluginError(
+                f"plugin {name!r} requires {', '.join(repr(m) for m in missing)}, "
+                "which is not enabled"
+            )
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(n: str) -> None:
+        if n in ordered:
+            return
+        if n in visiting:
+            raise PluginError(f"plugin requirements form a cycle through {n!r}")
+        visiting.add(n)
+        for r in available[n].requires:
+            visit(r)
+        visiting.discard(n)
+        ordered.append(n)
+
+    for n in sorted(names):
+        visit(n)
+    return ordered
+
+
+def _check_table_prefixes(plugin: LmsPlugin) -> None:
+    prefix = f"{plugin.name}_"
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        if cls.__module__.startswith(plugin.package + "."):
+            table = mapper.local_table.name
+            if not table.startswith(prefix):
+                raise PluginError(f"table {table!r} of plugin {plugin.name!r} must start with {prefix!r}")
+
+
+def enabled_plugin_names(app: Flask, available: dict[str, LmsPlugin]) -> list[str]:
+    """The plugins ``app.config['LMS_PLUGINS']`` enables, in load order."""
+    return resolve_order(_wanted(app.config.get("LMS_PLUGINS", "all"), available), available)
+
+
+def load_plugins(
+    app: Flask, order: list[str], available: dict[str, LmsPlugin]
+) -> dict[str, LmsPlugin]:
+    """Initialise the plugins named in ``order`` (see :func:`enabled_plugin_names`)."""
+    loaded: dict[str, LmsPlugin] = {}
+    app.extensions["lms_plugins"] = loaded
+    for name in order:
+        plugin = available[name]
+        for key, value in plugin.default_settings.items():
+            app.config.setdefault(key, value)
+        if plugin.models:
+            importlib.import_module(plugin.models)
+        _check_table_prefixes(plugin)
+        for bp in plugin.blueprints():
+            app.register_blueprint(bp)
+        for command in plugin.cli_commands():
+            app.cli.add_command(command)
+        for signal, receiver in plugin.signal_receivers():
+            plugin._connect(signal, receiver)
+        plugin.init(app)
+        loaded[name] = plugin
+    plugins_loaded.send(app, plugins=loaded)
+    return loaded
+
+
+def loaded_plugins(app: Flask | None = None) -> dict[str, LmsPlugin]:
+    return (app or current_app).extensions.get("lms_plugins", {})
+
+
+def plugin_hook(hook: str, **kwargs: Any) -> Markup:
+    """Render what every loaded plugin contributes to ``hook`` (a Jinja global)."""
+    parts = []
+    for plugin in loaded_plugins().values():
+        renderer = plugin.template_hooks().get(hook)
+        if renderer is not None:
+            html = renderer(**kwargs)
+            if html:
+                parts.append(Markup(html))
+    return Markup("\n").join(parts)
+
+
+def all_jobs(app: Flask) -> list[Job]:
+    """Core jobs plus every loaded plugin's jobs."""
+    jobs: list[Job] = list(app.extensions.get("lms_core_jobs", []))
+    for plugin in loaded_plugins(app).values():
+        jobs.extend(plugin.jobs())
+    return jobs

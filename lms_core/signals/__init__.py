@@ -1,0 +1,10 @@
+"""Core signals, one module per domain. Plugins connect receivers here (strongly:
+``signal.connect(func, weak=False)`` or through :meth:`LmsPlugin.connect_signals`) and never
+need to import core internals to learn what happened.
+
+Every signal's docstring says who sends it, the ``sender`` and the keyword arguments.
+"""
+
+from lms_core.signals import identity, organisation, plugins
+
+__all__ = ["identity", "organisation", "plugins"]

@@ -1,0 +1,93 @@
+"""The UI shell: layout, navigation, dashboard, language switch, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from lms_core.identity import roles as R
+from lms_core.plugins import NavItem, loaded_plugins, plugin_hook
+from lms_core.ui import i18n
+
+def _core_nav() -> list[NavItem]:
+    """The core's own navigation; plugins add theirs through :meth:`LmsPlugin.nav_items`."""
+    return [
+        NavItem("ui.dashboard", _l("Dashboard"), (), 10),
+        NavItem("org.units", _l("Units"), (R.UNIT_HEAD, R.HR_ADMIN), 80),
+        NavItem("org.users", _l("People"), (R.UNIT_HEAD, R.HR_ADMIN), 81),
+        NavItem("org.positions", _l("Job positions"), (R.HR_ADMIN,), 82),
+        NavItem("org.import_data", _l("Import"), (R.HR_ADMIN,), 83),
+    ]
+
+
+def nav_items() -> list[NavItem]:
+    """Navigation for the current user: core items then plugins', filtered by role."""
+    if not current_user.is_authenticated:
+        return []
+    items = _core_nav()
+    for plugin in loaded_plugins().values():
+        items.extend(plugin.nav_items())
+    return sorted(
+        (i for i in items if not i.roles or current_user.has_role(*i.roles)),
+        key=lambda i: i.order,
+    )
+
+
+def wants_json() -> bool:
+    if request.path.startswith(("/api/", "/xapi/")):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _messages():
+    return {
+        400: _("The request was not understood. Check what you entered and try again."),
+        401: _("Please log in."),
+        403: _("You do not have permission to see this page."),
+        404: _("This page does not exist."),
+        405: _("This action is not allowed here."),
+        413: _("The file is too large."),
+        429: _("Too many requests. Wait a moment and try again."),
+        500: _("Something went wrong on our side. The error has been logged."),
+    }
+
+
+def handle_error(exc):
+    code = exc.code if isinstance(exc, HTTPException) else 500
+    if code == 500 and not isinstance(exc, HTTPException):
+        from flask import current_app
+
+        current_app.logger.exception("unhandled error")
+        from lms_core.extensions import db
+
+        db.session.rollback()
+    message = _messages().get(code) or (exc.description if isinstance(exc, HTTPException) else "")
+    if isinstance(exc, HTTPException) and exc.description and code in (400, 409, 413):
+        message = exc.description if not exc.description.startswith("The browser") else message
+    if wants_json():
+        return jsonify(error=code, message=str(message)), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def init_ui(app: Flask) -> None:
+    from lms_core.organisation.views import bp as org_bp
+    from lms_core.ui.views import bp as ui_bp
+
+    app.register_blueprint(ui_bp)
+    app.register_blueprint(org_bp)
+    app.register_error_handler(HTTPException, handle_error)
+    app.register_error_handler(Exception, handle_error)
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        plugin_hook=plugin_hook,
+        nav_items=nav_items,
+        localized=i18n.localized,
+        role_label=R.label,
+        loaded_plugins=loaded_plugins,
+    )
+    app.jinja_env.filters.update(date=i18n.fmt_date, datetime=i18n.fmt_datetime)

@@ -1,0 +1,1 @@
+"""Plugins of Học tập Hải quan, each found through the ``lms.plugins`` entry points."""

@@ -1,0 +1,32 @@
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+
+from lms_core.plugins import LmsPlugin, NavItem
+
+
+class CompetencyPlugin(LmsPlugin):
+    """Competency
+
+    Frameworks per job position, assessments that place officers at one of three levels,
+    gaps and training needs, and the measured effect of training.
+    """
+
+    name = "competency"
+    default_settings = {"COMPETENCY_LEVELS": 3}
+
+    def blueprints(self):
+        from plugins.competency.blueprint import bp
+
+        return [bp]
+
+    def nav_items(self):
+        return [NavItem("competency.home", _l("Competencies"), (), 30)]
+
+    def template_hooks(self):
+        return {"dashboard": self._dashboard_panel}
+
+    def _dashboard_panel(self, user, **kwargs):
+        return render_template("competency/_dashboard_panel.html", user=user)
+
+
+plugin = CompetencyPlugin()

@@ -1,0 +1,33 @@
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+
+from lms_core.plugins import LmsPlugin, NavItem
+
+
+class EmulationPlugin(LmsPlugin):
+    """Emulation
+
+    The 2024–2030 campaign "building a learning society, lifelong learning": scores and fair
+    rankings of officers and units, reviews and commendation proposals.
+    """
+
+    name = "emulation"
+
+    def blueprints(self):
+        from plugins.emulation.blueprint import bp
+
+        return [bp]
+
+    def nav_items(self):
+        return [NavItem("emulation.home", _l("Emulation"), (), 40)]
+
+    def template_hooks(self):
+        return {"dashboard": self._dashboard_panel}
+
+    def _dashboard_panel(self, user, **kwargs):
+        from plugins.emulation.campaign import current_phase
+
+        return render_template("emulation/_dashboard_panel.html", phase=current_phase())
+
+
+plugin = EmulationPlugin()

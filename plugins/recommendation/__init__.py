@@ -1,0 +1,1 @@
+"""Recommendation: courses from competency gaps, learned with scikit-learn."""
