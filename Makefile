@@ -40,10 +40,10 @@ translations: $(COMPILED)
 ## After changing UI text: extract it and merge into the catalogs, then translate the new entries.
 extract-messages: $(STAMP)
 	@for pkg in lms_core plugins/*/; do pkg=$${pkg%/}; \
-	  $(BIN)/pybabel extract -q -F babel.cfg -k _l -o $$pkg/translations/messages.pot --no-location --sort-output --project "Hoc tap Hai quan" $$pkg; \
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -o $$pkg/translations/messages.pot --no-location --sort-output --project "Hoc tap Hai quan" $$pkg; \
 	  if [ -f $$pkg/translations/vi/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update -q -i $$pkg/translations/messages.pot -d $$pkg/translations -l vi --no-fuzzy-matching --ignore-obsolete; \
-	  else $(BIN)/pybabel init -q -i $$pkg/translations/messages.pot -d $$pkg/translations -l vi; fi; \
+	    $(BIN)/pybabel update -i $$pkg/translations/messages.pot -d $$pkg/translations -l vi --no-fuzzy-matching --ignore-obsolete; \
+	  else $(BIN)/pybabel init -i $$pkg/translations/messages.pot -d $$pkg/translations -l vi; fi; \
 	done
 
 ## System packages a real component needs (PostgreSQL for the database tests).

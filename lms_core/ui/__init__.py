@@ -20,7 +20,7 @@ def _core_nav() -> list[NavItem]:
         NavItem("org.units", _l("Units"), (R.UNIT_HEAD, R.HR_ADMIN), 80),
         NavItem("org.users", _l("People"), (R.UNIT_HEAD, R.HR_ADMIN), 81),
         NavItem("org.positions", _l("Job positions"), (R.HR_ADMIN,), 82),
-        NavItem("org.import_data", _l("Import"), (R.HR_ADMIN,), 83),
+        NavItem("hr_import.index", _l("Import"), (R.HR_ADMIN,), 83),
     ]
 
 
@@ -75,11 +75,11 @@ def handle_error(exc):
 
 
 def init_ui(app: Flask) -> None:
-    from lms_core.organisation.views import bp as org_bp
+    from lms_core.organisation import admin_views, import_views, views
     from lms_core.ui.views import bp as ui_bp
 
-    app.register_blueprint(ui_bp)
-    app.register_blueprint(org_bp)
+    for bp in (ui_bp, views.bp, admin_views.bp, import_views.bp):
+        app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_error)
     app.register_error_handler(Exception, handle_error)
     app.jinja_env.globals.update(
