@@ -195,9 +195,10 @@ def resolve_order(names: list[str], available: dict[str, LmsPlugin]) -> list[str
     return ordered
 
 
-def _check_table_prefixes(plugin: LmsPlugin) -> None:
+def check_table_prefixes(plugin: LmsPlugin, registry=None) -> None:
+    """Raise :class:`PluginError` when a model of ``plugin`` has a table outside its namespace."""
     prefix = f"{plugin.name}_"
-    for mapper in db.Model.registry.mappers:
+    for mapper in (registry or db.Model.registry).mappers:
         cls = mapper.class_
         if cls.__module__.startswith(plugin.package + "."):
             table = mapper.local_table.name
@@ -222,7 +223,7 @@ def load_plugins(
             app.config.setdefault(key, value)
         if plugin.models:
             importlib.import_module(plugin.models)
-        _check_table_prefixes(plugin)
+        check_table_prefixes(plugin)
         for bp in plugin.blueprints():
             app.register_blueprint(bp)
         for command in plugin.cli_commands():

@@ -124,3 +124,28 @@ def make_user(app):
         return user
 
     return make
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL 15 server started for this test session (skipped, saying why, where the
+    server binaries are missing; CI installs them)."""
+    from tests.pgserver import PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL 15 server binaries not found (apt-get install postgresql-15)")
+    server = PostgresServer(bindir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A new, empty PostgreSQL database for one test."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    postgres_server.drop_database(name)
+    url = postgres_server.create_database(name)
+    yield url
+    postgres_server.drop_database(name)

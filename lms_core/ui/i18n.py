@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """The session's choice, else the user's saved preference, else Vietnamese. The browser's
-    Accept-Language is not consulted: Vietnamese is the working language."""
+    Accept-Language is not consulted: Vietnamese is the working language. Outside a request
+    (CLI, scheduled jobs) the default language."""
     languages = current_app.config["LMS_LANGUAGES"]
-    lang = request.args.get("lang") if request else None
-    if lang in languages:
-        return lang
+    if not has_request_context():  # CLI, jobs: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = session.get("lang")
     if lang in languages:
         return lang
