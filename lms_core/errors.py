@@ -17,3 +17,13 @@ class UserError(ValueError):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+def abort_with(code: int, message) -> None:
+    """Abort the request with HTTP ``code`` and a message of our own (already translated),
+    which the error page shows instead of the generic text for that code."""
+    from werkzeug.exceptions import HTTPException, default_exceptions
+
+    exc: HTTPException = default_exceptions[code]()
+    exc.user_message = message  # type: ignore[attr-defined]
+    raise exc

@@ -51,26 +51,38 @@ def _messages():
         403: _("You do not have permission to see this page."),
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
+        409: _("This conflicts with a change made meanwhile. Reload and try again."),
         413: _("The file is too large."),
+        415: _("This type of content is not accepted."),
         429: _("Too many requests. Wait a moment and try again."),
         500: _("Something went wrong on our side. The error has been logged."),
+        503: _("The service is temporarily unavailable. Try again in a moment."),
     }
 
 
 def handle_error(exc):
+    """Every error as a page (or JSON for API clients) in the user's language; never a stack
+    trace. Werkzeug's English descriptions are replaced; a message of our own travels as
+    :class:`lms_core.errors.UserError` inside the exception (see ``errors.abort_with``)."""
+    from flask import current_app
+    from flask_wtf.csrf import CSRFError
+
+    from lms_core.extensions import db
+
     code = exc.code if isinstance(exc, HTTPException) else 500
-    if code == 500 and not isinstance(exc, HTTPException):
-        from flask import current_app
-
-        current_app.logger.exception("unhandled error")
-        from lms_core.extensions import db
-
+    if not isinstance(exc, HTTPException):
+        current_app.logger.exception("unhandled error on %s", request.path)
         db.session.rollback()
-    message = _messages().get(code) or (exc.description if isinstance(exc, HTTPException) else "")
-    if isinstance(exc, HTTPException) and exc.description and code in (400, 409, 413):
-        message = exc.description if not exc.description.startswith("The browser") else message
+    user_message = getattr(exc, "user_message", None)
+    if user_message is not None:
+        message = str(user_message)
+    elif isinstance(exc, CSRFError):
+        message = _("The form has expired or was not sent from this site. Reload the page "
+                    "and try again.")
+    else:
+        message = _messages().get(code, _messages()[500 if code >= 500 else 400])
     if wants_json():
-        return jsonify(error=code, message=str(message)), code
+        return jsonify(error=code, message=message), code
     return render_template("errors/error.html", code=code, message=message), code
 
 
