@@ -126,6 +126,33 @@ def revoke_role(user: User, role: str, unit_id: int | None = None) -> None:
     signals.roles_changed.send(user, added=set(), removed=removed)
 
 
+def set_roles(user: User, roles: set[str], *, keep_heads: set[int], add_head: int | None = None,
+              actor: User) -> None:
+    """Give ``user`` exactly the plain ``roles``, keep the unit-head grants for the units in
+    ``keep_heads`` and add one for ``add_head``. An HR administrator cannot remove their own
+    HR administrator role (another one must)."""
+    if actor.id == user.id and R.HR_ADMIN in user.roles and R.HR_ADMIN not in roles:
+        raise UserError(_("You cannot remove your own HR administrator role; ask another HR "
+                          "administrator."), field="roles")
+    current = user.roles - {R.UNIT_HEAD}
+    for role in sorted(roles - current):
+        grant_role(user, role)
+    for role in sorted(current - roles):
+        revoke_role(user, role)
+    for unit_id in sorted(user.headed_unit_ids - keep_heads):
+        revoke_role(user, R.UNIT_HEAD, unit_id)
+    if add_head:
+        grant_role(user, R.UNIT_HEAD, add_head)
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (cannot log in; history kept) or reactivate an account; not one's own."""
+    if actor.id == user.id and not active:
+        raise UserError(_("You cannot deactivate your own account."))
+    user.active = active
+    db.session.flush()
+
+
 class LoginResult:
     """The outcome of :func:`authenticate`: ``user`` on success, else ``error``."""
 

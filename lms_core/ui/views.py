@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from lms_core.auth_safe import safe_next
@@ -37,6 +38,7 @@ def set_language(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
+        refresh()  # the cached locale of this request is stale now
     return redirect(safe_next(request.form.get("next")) or url_for("ui.index"))
 
 

@@ -113,16 +113,17 @@ def test_signal_receivers_run_only_where_the_plugin_is_enabled(tmp_path, make_us
     # The `make_*` fixtures work in the default app (plugins per LMS_PLUGINS, recorder absent).
     unit = make_unit("A1")
     make_user("lan", unit=unit)
+    start = unit.established_on
     assert recorder.seen == []
     with with_plugin.app_context():
         from lms_core.organisation import operations as ops
 
         db.create_all()
-        user_unit = ops.create_unit("B1", "Đơn vị B", "Unit B", "team", on=unit.established_on)
+        user_unit = ops.create_unit("B1", "Đơn vị B", "Unit B", "team", on=start)
         from lms_core.identity.operations import create_user
 
         user = create_user("minh", "Trần Minh", password="Matkhau2026")
-        ops.assign(user, user_unit, None, start_on=unit.established_on)
+        ops.assign(user, user_unit, None, start_on=start)
         db.session.commit()
         db.engine.dispose()
     assert recorder.seen == ["minh"]
