@@ -61,11 +61,9 @@ def get_user(code_or_username: str) -> User | None:
     key = (code_or_username or "").strip()
     if not key:
         return None
+    # Usernames are stored lower-case and codes upper-case, so both lookups use their index.
     return db.session.scalar(
-        sa.select(User).where(
-            sa.or_(sa.func.lower(User.username) == key.lower(), sa.func.upper(User.code) == key.upper())
-        )
-    )
+        sa.select(User).where(sa.or_(User.username == key.lower(), User.code == key.upper())))
 
 
 def create_user(
@@ -79,11 +77,11 @@ def create_user(
     check_policy: bool = True,
 ) -> User:
     """Create a user; ``code`` defaults to the upper-cased username."""
-    username = username.strip()
+    username = username.strip().lower()
     if not username:
         raise UserError(_("A username is required."), field="username")
     code = (code or username).strip().upper()
-    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise UserError(_("The username %(name)s is already taken.", name=username), field="username")
     if db.session.scalar(sa.select(User.id).where(User.code == code)):
         raise UserError(_("The personnel code %(code)s is already used.", code=code), field="code")
