@@ -100,9 +100,10 @@ def user_unlock(username):
 
 def register_cli(app: Flask) -> None:
     """Add the core's command groups to ``app.cli`` (plugins add theirs when loaded)."""
+    from lms_core.courses.cli import content_cli
     from lms_core.demo.cli import demo_cli
     from lms_core.organisation.cli import import_cli
     from lms_core.scheduler import scheduler_cli
 
-    for group in (user_cli, demo_cli, import_cli, scheduler_cli):
+    for group in (user_cli, demo_cli, import_cli, content_cli, scheduler_cli):
         app.cli.add_command(group)

@@ -24,6 +24,13 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
     "LMS_LOGIN_LOCKOUT_MINUTES": ("LMS_LOGIN_LOCKOUT_MINUTES", "lock-out length in minutes (15)"),
     "LMS_PASSWORD_MIN_LENGTH": ("LMS_PASSWORD_MIN_LENGTH", "minimum password length (10)"),
     "LMS_IMPORT_MAX_BYTES": ("LMS_IMPORT_MAX_BYTES", "largest accepted upload in bytes (20 MiB)"),
+    "LMS_MEDIA_DIR": ("LMS_MEDIA_DIR", "folder for course media; default instance/media"),
+    "LMS_CONTENT_MAX_BYTES": ("LMS_CONTENT_MAX_BYTES", "largest course package (500 MiB)"),
+    "LMS_XAPI_BASE": ("LMS_XAPI_BASE", "base IRI of the product's xAPI activities"),
+    "LMS_XAPI_HOMEPAGE": ("LMS_XAPI_HOMEPAGE", "home page of the actors' xAPI accounts"),
+    "LMS_STUDY_CAP_FACTOR": ("LMS_STUDY_CAP_FACTOR", "study time counted per lesson, at most "
+                             "this multiple of its expected duration (3)"),
+    "LMS_STUDY_IDLE_SECONDS": ("LMS_STUDY_IDLE_SECONDS", "no input this long = idle (300)"),
 }
 
 
@@ -41,7 +48,20 @@ class Config:
     LMS_LOGIN_LOCKOUT_MINUTES = 15
     LMS_PASSWORD_MIN_LENGTH = 10
     LMS_IMPORT_MAX_BYTES = 20 * 1024 * 1024
-    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 600 * 1024 * 1024
+    #: Base of the IRIs of the product's xAPI activities, and the actors' account home page.
+    LMS_XAPI_BASE = "https://hoctap.customs.gov.vn"
+    LMS_XAPI_HOMEPAGE = "https://hoctap.customs.gov.vn"
+    LMS_XAPI_PLATFORM = "Học tập Hải quan"
+    #: Where uploaded media (videos, PDFs) are kept; empty: ``instance/media``. In a cluster,
+    #: a shared mount.
+    LMS_MEDIA_DIR = ""
+    #: Largest course package (zip or expanded) accepted.
+    LMS_CONTENT_MAX_BYTES = 500 * 1024 * 1024
+    #: Study time: a lesson counts at most this multiple of its expected duration.
+    LMS_STUDY_CAP_FACTOR = 3
+    #: Study time: no input for this long and the learner counts as idle.
+    LMS_STUDY_IDLE_SECONDS = 300
     #: CSRF tokens live as long as the session: a long study page must still submit.
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

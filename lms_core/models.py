@@ -1,5 +1,22 @@
 """Every core model, imported in one place so Alembic and ``create_all`` see them all."""
 
+from lms_core.courses.models import (
+    Certificate,
+    Course,
+    CourseCompetency,
+    CourseModule,
+    CoursePrerequisite,
+    CourseTag,
+    CourseTargetPosition,
+    CourseVersion,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    MediaAsset,
+    Question,
+    QuizAttempt,
+    StudySession,
+)
 from lms_core.identity.models import RoleGrant, User
 from lms_core.organisation.models import (
     Assignment,
@@ -10,9 +27,26 @@ from lms_core.organisation.models import (
     UnitEventLink,
     UnitVersion,
 )
+from lms_core.xapi.models import Statement
 
 __all__ = [
     "Assignment",
+    "Certificate",
+    "Course",
+    "CourseCompetency",
+    "CourseModule",
+    "CoursePrerequisite",
+    "CourseTag",
+    "CourseTargetPosition",
+    "CourseVersion",
+    "Enrolment",
+    "Lesson",
+    "LessonProgress",
+    "MediaAsset",
+    "Question",
+    "QuizAttempt",
+    "Statement",
+    "StudySession",
     "JobPosition",
     "ProfessionalField",
     "RoleGrant",

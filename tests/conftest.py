@@ -149,3 +149,100 @@ def postgres_url(postgres_server, request):
     url = postgres_server.create_database(name)
     yield url
     postgres_server.drop_database(name)
+
+
+SAMPLE_QUIZ = """\
+pass_mark: 70
+attempts: 2
+draw: 3
+questions:
+  - id: q1
+    type: single
+    text: "Thời hạn kiểm tra sau thông quan là bao lâu?"
+    choices:
+      - text: "05 năm kể từ ngày đăng ký tờ khai"
+        correct: true
+      - text: "01 năm"
+    explanation: "Điều 77 Luật Hải quan."
+  - id: q2
+    type: multiple
+    text: "Những phương pháp nào là phương pháp xác định trị giá?"
+    choices:
+      - {text: "Trị giá giao dịch", correct: true}
+      - {text: "Trị giá khấu trừ", correct: true}
+      - {text: "Giá bán lẻ trong nước"}
+  - id: q3
+    type: true_false
+    text: "Luồng đỏ là kiểm tra thực tế hàng hoá."
+    answer: true
+  - id: q4
+    type: short_answer
+    text: "Tên hệ thống thông quan tự động?"
+    answers: ["VNACCS"]
+"""
+
+
+def write_package(root, code="TEST-101", *, quiz=SAMPLE_QUIZ, extra_yaml="", lessons=None,
+                  min_minutes=0, prerequisites=()):
+    """Write a small valid course package (two readings and a quiz) under ``root/code``."""
+    from pathlib import Path
+
+    folder = Path(root) / code
+    (folder / "lessons").mkdir(parents=True, exist_ok=True)
+    (folder / "quizzes").mkdir(exist_ok=True)
+    (folder / "lessons" / "01.md").write_text(
+        "# Khái niệm\n\nHải quan là cơ quan **quản lý nhà nước**.\n\n<!-- en -->\n\n"
+        "# Concepts\n\nCustoms is a **state** agency.\n", encoding="utf-8")
+    (folder / "lessons" / "02.md").write_text("# Quy trình\n\n1. Tiếp nhận\n2. Kiểm tra\n",
+                                              encoding="utf-8")
+    (folder / "quizzes" / "final.yaml").write_text(quiz, encoding="utf-8")
+    lessons = lessons or """\
+      - kind: text
+        title: {vi: "Khái niệm", en: "Concepts"}
+        file: lessons/01.md
+        minutes: 10
+      - kind: text
+        title: {vi: "Quy trình", en: "Process"}
+        file: lessons/02.md
+        minutes: 10
+"""
+    prereq = "prerequisites: [" + ", ".join(prerequisites) + "]\n" if prerequisites else ""
+    (folder / "course.yaml").write_text(f"""\
+format: 1
+code: {code}
+title: {{vi: "Khoá học thử {code}", en: "Test course {code}"}}
+description: {{vi: "Mô tả khoá học về thuế xuất khẩu", en: "About export duties"}}
+estimated_hours: 1
+tags: [nghiep-vu]
+{prereq}competencies:
+  - {{code: KTSTQ.01, level: 1}}
+completion: {{lessons: all, quiz_passed: true, min_minutes: {min_minutes}}}
+modules:
+  - title: {{vi: "Chương 1", en: "Chapter 1"}}
+    lessons:
+{lessons}  - title: {{vi: "Kiểm tra", en: "Test"}}
+    lessons:
+      - kind: quiz
+        title: {{vi: "Bài kiểm tra", en: "Test"}}
+        file: quizzes/final.yaml
+        minutes: 10
+{extra_yaml}""", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_course(app, tmp_path):
+    """``make_course(code="TEST-101", publish=True, **package_options)`` -> Course, imported
+    from a small package written by :func:`write_package`."""
+    from lms_core.courses import operations as course_ops
+    from lms_core.courses.package import import_package, open_package
+
+    def make(code="TEST-101", publish=True, **options):
+        folder = write_package(tmp_path / "packages", code, **options)
+        result = import_package(open_package(folder))
+        if publish:
+            course_ops.publish(result.version)
+        db.session.commit()
+        return result.version.course
+
+    return make

@@ -5,6 +5,6 @@ need to import core internals to learn what happened.
 Every signal's docstring says who sends it, the ``sender`` and the keyword arguments.
 """
 
-from lms_core.signals import identity, organisation, plugins
+from lms_core.signals import courses, identity, organisation, plugins, xapi
 
-__all__ = ["identity", "organisation", "plugins"]
+__all__ = ["courses", "identity", "organisation", "plugins", "xapi"]

@@ -1,0 +1,1 @@
+"""Courses: structure and versions, lesson kinds, packages, delivery, authoring."""

@@ -1,0 +1,119 @@
+"""``lms content ...``: import and export course packages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from lms_core.courses import operations as ops
+from lms_core.courses.models import Course
+from lms_core.courses.package import (
+    PackageError,
+    export_version,
+    import_package,
+    open_package,
+    package_dirs,
+)
+from lms_core.errors import UserError
+from lms_core.extensions import db
+
+
+@click.group("content")
+def content_cli():
+    """Course packages (docs/course-package.md)."""
+
+
+@content_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--publish", is_flag=True, help="Publish each imported version at once (for the "
+              "content shipped with the product); otherwise it waits as a draft for review.")
+@click.option("--dry-run", is_flag=True, help="Validate only; keep nothing.")
+@click.option("--if-missing", is_flag=True, help="Skip courses whose code already exists.")
+def import_cmd(path: Path, publish: bool, dry_run: bool, if_missing: bool):
+    """Import a package (folder or zip), or every package in a folder of packages.
+
+    Each package is all-or-nothing; the command exits with status 2 if any was refused."""
+    _import(path, publish=publish, dry_run=dry_run, if_missing=if_missing)
+
+
+@with_appcontext
+def _import(path: Path, *, publish: bool, dry_run: bool, if_missing: bool) -> None:
+    failures = 0
+    for package_path in package_dirs(path):
+        try:
+            source = open_package(package_path)
+            if if_missing:
+                code = _peek_code(package_path)
+                if code and db.session.scalar(sa.select(Course.id).where(Course.code == code)):
+                    click.echo(f"{package_path.name}: {code} exists, skipped")
+                    continue
+            result = import_package(source)
+            if publish:
+                ops.publish(result.version)
+        except PackageError as exc:
+            db.session.rollback()
+            failures += 1
+            click.secho(f"{package_path.name}: refused, nothing imported", fg="red", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {package_path.name}/{problem.where}: {problem.message}", err=True)
+            continue
+        except UserError as exc:
+            db.session.rollback()
+            failures += 1
+            click.secho(f"{package_path.name}: {exc}", fg="red", err=True)
+            continue
+        version = result.version
+        lessons = len(version.lessons)
+        state = "checked" if dry_run else ("published" if publish else "draft")
+        click.echo(f"{package_path.name}: {version.code} version {version.number} "
+                   f"({lessons} lessons) {state}"
+                   + (", replacing the draft in progress" if result.replaced_draft else ""))
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    if failures:
+        sys.exit(2)
+
+
+def _peek_code(package_path: Path) -> str | None:
+    import yaml
+
+    course_yaml = package_path / "course.yaml"
+    if not course_yaml.exists():
+        return None
+    try:
+        data = yaml.safe_load(course_yaml.read_text("utf-8"))
+    except yaml.YAMLError:
+        return None
+    return str(data.get("code", "")).upper() if isinstance(data, dict) else None
+
+
+@content_cli.command("export")
+@click.argument("code")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--version", "number", type=int, help="Version number (default: the published "
+              "one, else the latest).")
+@with_appcontext
+def export_cmd(code: str, dest: Path, number: int | None):
+    """Write a course as a package folder DEST."""
+    course = db.session.scalar(sa.select(Course).where(Course.code == code.upper()))
+    if course is None:
+        click.secho(f"Error: no course {code}", fg="red", err=True)
+        sys.exit(2)
+    if number is not None:
+        version = next((v for v in course.versions if v.number == number), None)
+        if version is None:
+            click.secho(f"Error: {code} has no version {number}", fg="red", err=True)
+            sys.exit(2)
+    else:
+        version = course.published_version or course.latest_version
+    if dest.exists() and any(dest.iterdir()):
+        click.secho(f"Error: {dest} is not empty", fg="red", err=True)
+        sys.exit(2)
+    export_version(version, dest)
+    click.echo(f"{code} version {version.number} written to {dest}")

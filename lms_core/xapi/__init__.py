@@ -1,0 +1,1 @@
+"""xAPI: statements built with the ``tincan`` models, stored in the built-in LRS."""
