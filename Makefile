@@ -12,9 +12,10 @@ PORT ?= 5000
 .PHONY: run test test-core-alone test-browser setup system-deps translations extract-messages lint db demo clean
 
 ## make run: set everything up, load the demo organisation, serve on http://127.0.0.1:5000
-run: setup
+run: setup system-deps
 	$(BIN)/lms db upgrade
 	$(BIN)/lms demo load --if-empty
+	$(BIN)/lms content import content --publish --if-missing
 	$(BIN)/lms run --host $(HOST) --port $(PORT)
 
 ## make test: set everything up and run the whole test suite (core alone too)

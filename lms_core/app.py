@@ -92,5 +92,8 @@ def create_app(config: str | type | dict | None = None, overrides: dict[str, Any
 
     register_cli(app)
 
+    from lms_core.jobs import CORE_JOBS
+
+    app.extensions["lms_core_jobs"] = list(CORE_JOBS)
     plugin_host.load_plugins(app, enabled, available)
     return app
