@@ -341,9 +341,16 @@ def reset_database() -> list[str]:
     version table; the schema stays. Returns the tables emptied."""
     meta = sa.MetaData()
     meta.reflect(bind=db.session.connection())
+    ordered = sa.schema.sort_tables_and_constraints(meta.tables.values())
+    # Keys that form a cycle (courses <-> course_versions) are cleared first.
+    for table, constraints in ordered:
+        if table is None:
+            for fk in constraints:
+                db.session.execute(fk.parent.update().values(
+                    {col.name: None for col in fk.columns}))
     emptied = []
-    for table in reversed(meta.sorted_tables):
-        if table.name == "alembic_version":
+    for table, _constraints in reversed(ordered):
+        if table is None or table.name == "alembic_version":
             continue
         db.session.execute(table.delete())
         emptied.append(table.name)

@@ -62,7 +62,7 @@ def test_enrolment_records_a_registered_statement_with_the_registration(learner,
 
 def test_an_unpublished_course_cannot_be_joined(learner, make_course):
     course = make_course(publish=False)
-    with pytest.raises(UserError, match="not open"):
+    with pytest.raises(UserError, match="chưa mở đăng ký"):
         d.enrol(learner, course)
 
 
@@ -80,7 +80,7 @@ def test_self_enrolment_waits_for_prerequisites_but_an_assignment_does_not(learn
 
 def test_enrolling_twice_is_refused(learner, course):
     d.enrol(learner, course)
-    with pytest.raises(UserError, match="already"):
+    with pytest.raises(UserError, match="đã đăng ký"):
         d.enrol(learner, course)
 
 
@@ -135,11 +135,11 @@ def test_a_quiz_draws_questions_limits_attempts_and_grades_once(learner, course)
     assert d.start_attempt(enrolment, quiz) is first  # resumable
     d.submit_attempt(first, _answers(first, quiz, right=False))
     assert first.passed is False and first.score == 0
-    with pytest.raises(UserError, match="already submitted"):
+    with pytest.raises(UserError, match="đã được nộp"):
         d.submit_attempt(first, _answers(first, quiz))
     second = d.start_attempt(enrolment, quiz, rng=random.Random(2))
     d.submit_attempt(second, _answers(second, quiz, right=False))
-    with pytest.raises(UserError, match="2 attempts"):
+    with pytest.raises(UserError, match="hết 2 lượt"):
         d.start_attempt(enrolment, quiz)
     assert verbs(learner).count("answered") == 6
     assert verbs(learner).count("failed") == 2
