@@ -26,6 +26,8 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
     "LMS_IMPORT_MAX_BYTES": ("LMS_IMPORT_MAX_BYTES", "largest accepted upload in bytes (20 MiB)"),
     "LMS_MEDIA_DIR": ("LMS_MEDIA_DIR", "folder for course media; default instance/media"),
     "LMS_CONTENT_MAX_BYTES": ("LMS_CONTENT_MAX_BYTES", "largest course package (500 MiB)"),
+    "LMS_CERTIFICATE_FONT_DIR": ("LMS_CERTIFICATE_FONT_DIR", "folder with DejaVuSans.ttf and "
+                                 "DejaVuSans-Bold.ttf for certificates"),
     "LMS_XAPI_BASE": ("LMS_XAPI_BASE", "base IRI of the product's xAPI activities"),
     "LMS_XAPI_HOMEPAGE": ("LMS_XAPI_HOMEPAGE", "home page of the actors' xAPI accounts"),
     "LMS_STUDY_CAP_FACTOR": ("LMS_STUDY_CAP_FACTOR", "study time counted per lesson, at most "
@@ -58,6 +60,8 @@ class Config:
     LMS_MEDIA_DIR = ""
     #: Largest course package (zip or expanded) accepted.
     LMS_CONTENT_MAX_BYTES = 500 * 1024 * 1024
+    #: Folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf for certificate PDFs.
+    LMS_CERTIFICATE_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
     #: Study time: a lesson counts at most this multiple of its expected duration.
     LMS_STUDY_CAP_FACTOR = 3
     #: Study time: no input for this long and the learner counts as idle.
