@@ -36,11 +36,23 @@ def utcnow() -> datetime:
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - trivial
-    """WAL for concurrent readers beside one writer, enforced foreign keys, a busy wait."""
+    """WAL for concurrent readers beside one writer, enforced foreign keys, a busy wait.
+
+    pysqlite's own transaction handling is switched off (``isolation_level = None``) and
+    SQLAlchemy emits BEGIN itself (below): otherwise pysqlite defers BEGIN, a SAVEPOINT opens
+    the transaction and releasing it commits, so nested transactions (an import's dry run)
+    would not roll back. This is SQLAlchemy's documented recipe for pysqlite."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _sqlite_begin(conn):  # pragma: no cover - trivial
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")

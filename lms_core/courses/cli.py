@@ -42,40 +42,39 @@ def import_cmd(path: Path, publish: bool, dry_run: bool, if_missing: bool):
 
 @with_appcontext
 def _import(path: Path, *, publish: bool, dry_run: bool, if_missing: bool) -> None:
+    """Each package in its own savepoint, so a refused package leaves the others; a dry run
+    keeps them all until the end (a course can be checked against the prerequisites checked
+    before it) and then rolls everything back."""
     failures = 0
     for package_path in package_dirs(path):
+        code = _peek_code(package_path)
+        if if_missing and code and db.session.scalar(sa.select(Course.id).where(Course.code == code)):
+            click.echo(f"{package_path.name}: {code} exists, skipped")
+            continue
+        savepoint = db.session.begin_nested()
         try:
-            source = open_package(package_path)
-            if if_missing:
-                code = _peek_code(package_path)
-                if code and db.session.scalar(sa.select(Course.id).where(Course.code == code)):
-                    click.echo(f"{package_path.name}: {code} exists, skipped")
-                    continue
-            result = import_package(source)
+            result = import_package(open_package(package_path))
             if publish:
                 ops.publish(result.version)
-        except PackageError as exc:
-            db.session.rollback()
+            savepoint.commit()
+        except UserError as exc:
+            savepoint.rollback()
             failures += 1
             click.secho(f"{package_path.name}: refused, nothing imported", fg="red", err=True)
-            for problem in exc.problems:
+            for problem in getattr(exc, "problems", None) or []:
                 click.echo(f"  {package_path.name}/{problem.where}: {problem.message}", err=True)
-            continue
-        except UserError as exc:
-            db.session.rollback()
-            failures += 1
-            click.secho(f"{package_path.name}: {exc}", fg="red", err=True)
+            if not isinstance(exc, PackageError):
+                click.echo(f"  {exc}", err=True)
             continue
         version = result.version
-        lessons = len(version.lessons)
         state = "checked" if dry_run else ("published" if publish else "draft")
         click.echo(f"{package_path.name}: {version.code} version {version.number} "
-                   f"({lessons} lessons) {state}"
+                   f"({len(version.lessons)} lessons) {state}"
                    + (", replacing the draft in progress" if result.replaced_draft else ""))
-        if dry_run:
-            db.session.rollback()
-        else:
+        if not dry_run:
             db.session.commit()
+    if dry_run:
+        db.session.rollback()
     if failures:
         sys.exit(2)
 

@@ -66,6 +66,9 @@ def enrol(user, course: Course, *, source: str = "self", assigned_by=None,
         raise UserError(_("This course is not open for enrolment."))
     existing = enrolment_of(user, course)
     if existing is not None:
+        if existing.completed_at is not None:
+            raise UserError(_("%(name)s has already completed this course.",
+                              name=user.full_name))
         if source == "assigned":
             existing.source = "assigned"
             existing.assigned_by_id = getattr(assigned_by, "id", None)

@@ -441,8 +441,7 @@ def import_package(source: _Source, *, actor=None) -> ImportResult:
         db.session.add(course)
         db.session.flush()
     if replaced is not None:
-        course.versions.remove(replaced)
-        db.session.delete(replaced)
+        course.versions.remove(replaced)  # delete-orphan deletes the replaced draft
         db.session.flush()
     version.number = max((v.number for v in course.versions), default=0) + 1
     version.author_id = getattr(actor, "id", None)

@@ -216,3 +216,23 @@ def test_markdown_is_sanitised():
     assert "<script" not in html and "onerror" not in html
     assert 'href="javascript:' not in html  # left as inert text, never a link
     assert "onclick" not in html and 'href="/ok"' in html
+
+
+def test_a_dry_run_checks_dependent_packages_and_keeps_nothing(tmp_path, runner):
+    root = tmp_path / "content"
+    write_package(root, "B-201", prerequisites=["A-101"])
+    write_package(root, "A-101")
+    result = runner.invoke(args=["content", "import", str(root), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("checked") == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+
+
+def test_one_bad_package_does_not_stop_the_others(tmp_path, runner):
+    root = tmp_path / "content"
+    write_package(root, "GOOD-1")
+    write_package(root, "BAD-1", quiz="pass_mark: 70\nquestions: []\n")
+    result = runner.invoke(args=["content", "import", str(root), "--publish"])
+    assert result.exit_code == 2
+    codes = set(db.session.scalars(sa.select(Course.code)))
+    assert codes == {"GOOD-1"}
