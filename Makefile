@@ -47,6 +47,10 @@ extract-messages: $(STAMP)
 	  else $(BIN)/pybabel init -i $$pkg/translations/messages.pot -d $$pkg/translations -l vi; fi; \
 	done
 
+## The browser journeys alone (headless Chromium against a real server process)
+test-browser: setup system-deps
+	$(BIN)/pytest tests/browser -m browser
+
 ## System packages a real component needs (PostgreSQL for the database tests).
 system-deps:
 	@bash scripts/system-deps.sh
