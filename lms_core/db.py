@@ -52,7 +52,44 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
         cursor.close()
 
 
+#: Requests with these methods only read, unless the view calls :func:`begin_writing`.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _writing() -> bool:
+    from flask import g, has_request_context, request
+
+    if not has_request_context():  # CLI commands, scheduled jobs
+        return True
+    return g.get("db_writing", request.method not in SAFE_METHODS)
+
+
 @sa.event.listens_for(sa.engine.Engine, "begin")
-def _sqlite_begin(conn):  # pragma: no cover - trivial
+def _sqlite_begin(conn):
+    """On SQLite, a transaction that will write begins IMMEDIATE: it waits (busy_timeout) for
+    the single writer lock up front. A deferred transaction that reads and then writes fails
+    at once with "database is locked" when another connection committed meanwhile, because
+    WAL cannot upgrade its old snapshot. Reads begin deferred and never wait."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+
+
+def begin_writing(session) -> None:
+    """Declare that this GET request writes (e.g. opening a lesson records a study session).
+    Call it before the view's first write; on SQLite the read transaction so far is ended so
+    the next one begins IMMEDIATE. Objects loaded so far are refreshed on next access."""
+    from flask import g
+
+    g.db_writing = True
+    session = session() if callable(session) else session  # a scoped_session: this one
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        session.commit()
+
+
+def end_writing(session) -> None:
+    """Commit what a GET request wrote (see :func:`begin_writing`); what follows only reads,
+    so on SQLite the writer lock is free again while the page is rendered."""
+    from flask import g
+
+    session.commit()
+    g.db_writing = False

@@ -44,6 +44,7 @@ from lms_core.courses.models import (
     QuizAttempt,
     StudySession,
 )
+from lms_core.db import begin_writing, end_writing
 from lms_core.errors import UserError, abort_with
 from lms_core.extensions import db
 from lms_core.identity.access import role_required
@@ -180,9 +181,11 @@ def resume(code: str):
 @role_required()
 def lesson(code: str, lesson_id: int):
     """A lesson in the player: the outline with progress, the lesson, previous/next."""
+    begin_writing(db.session)  # opening the lesson records a study session
     enrolment = _enrolment_or_leave(code)
     lesson = _lesson_or_404(enrolment, lesson_id)
     session = delivery.open_lesson(enrolment, lesson)
+    end_writing(db.session)
     progress = delivery.progress_of(enrolment, lesson)
     kind = get_kind(lesson.kind)
     previous, following = _neighbours(enrolment, lesson)
@@ -206,9 +209,7 @@ def lesson(code: str, lesson_id: int):
         context["body"] = render.markdown(localized(lesson, "body"))
     elif lesson.kind == "quiz":
         context["quiz"] = _quiz_page(enrolment, lesson)
-    html = render_template("courses/player.html", **context)
-    db.session.commit()
-    return html
+    return render_template("courses/player.html", **context)
 
 
 @bp.route("/learn/<code>/<int:lesson_id>/complete", methods=["POST"])

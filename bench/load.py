@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Load test: a realistic mix of officers' requests against gunicorn, on SQLite or PostgreSQL.
+
+    .venv/bin/python bench/load.py --db sqlite             # 20,000-officer demo, 60 s
+    .venv/bin/python bench/load.py --db postgres --users 40 --duration 60
+
+Builds a fresh database in a temporary folder (`lms db upgrade`, `lms demo load --officers N`,
+the shipped courses, two enrolments per virtual user), starts gunicorn with gunicorn.conf.py on
+127.0.0.1 and a free port, then runs virtual users (threads; one officer account each, logged
+in through the login form) for the given duration. Each user loops over a weighted mix:
+
+    dashboard 20 %, catalogue search 25 %, course page 10 %, course player 25 %,
+    study-time heartbeat (a write) 15 %, My learning 5 %
+
+with no think time (a worst case: every user is always waiting on the server). Prints the
+throughput, and per page the count, p50/p95/p99 latency and errors (any status >= 400, or a
+failed connection). Only 127.0.0.1 is contacted; the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PASSWORD = "HaiQuan@2025"
+MIX = [("dashboard", 20), ("catalogue", 25), ("course", 10), ("player", 25), ("heartbeat", 15),
+       ("my_learning", 5)]
+QUERIES = ["thue xuat khau", "kiem tra sau thong quan", "quan ly rui ro", "luat hai quan",
+           "tri gia", "du lieu", "tieng anh", "vi pham", "hai quan", "giam sat"]
+
+
+class Client:
+    """One virtual user's keep-alive connection with its session cookie."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict | None = None) -> tuple[int, bytes]:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError, socket.timeout):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                if attempt:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def login(self, username: str) -> None:
+        _status, page = self.request("GET", "/login")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+            re.search(rb'name="csrf_token" value="([^"]+)"', page)
+        body = urlencode({"csrf_token": token.group(1).decode(), "username": username,
+                          "password": PASSWORD}).encode()
+        status, _ = self.request("POST", "/login", body,
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+        if status != 302:
+            raise RuntimeError(f"login of {username} failed: HTTP {status}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lms(env: dict, *args: str) -> None:
+    exe = Path(sys.executable).with_name("lms")
+    subprocess.run([str(exe), *args], env=env, check=True, capture_output=True)  # noqa: S603
+
+
+def prepare(env: dict, officers: int, users: int, seed: int) -> list[dict]:
+    """Build the data; return, per virtual user, its username and two enrolled courses."""
+    lms(env, "db", "upgrade")
+    lms(env, "demo", "load", "--officers", str(officers))
+    lms(env, "content", "import", str(ROOT / "content"), "--publish")
+    os.environ.update(env)
+    import sqlalchemy as sa
+
+    from lms_core import create_app
+    from lms_core.courses import delivery
+    from lms_core.courses.models import Course
+    from lms_core.extensions import db
+    from lms_core.identity.models import User
+
+    app = create_app()
+    rng = random.Random(seed)
+    with app.app_context():
+        courses = [c for c in db.session.scalars(sa.select(Course)) if not c.published_version
+                   .prerequisites]
+        # Generated officers (after the six documented demo accounts).
+        people = db.session.scalars(sa.select(User).order_by(User.id).offset(6)
+                                    .limit(users)).all()
+        plan = []
+        for user in people:
+            chosen = rng.sample(courses, 2)
+            lessons = []
+            for course in chosen:
+                enrolment = delivery.enrol(user, course)
+                lessons += [(course.code, lesson.id) for lesson in enrolment.version.lessons
+                            if lesson.kind == "text"]
+            plan.append({"username": user.username, "courses": [c.code for c in chosen],
+                         "lessons": lessons})
+        db.session.commit()
+        db.engine.dispose()
+    return plan
+
+
+def virtual_user(port: int, spec: dict, deadline: float, results, seed: int) -> None:
+    rng = random.Random(seed)
+    client = Client(port)
+    try:
+        client.login(spec["username"])
+    except Exception as exc:  # noqa: BLE001 - counted as an error of the run
+        results["login"].append((0.0, f"{exc}"))
+        return
+    beat = {"url": None, "token": None, "seq": 0}
+    labels, weights = zip(*MIX, strict=True)
+    while time.monotonic() < deadline:
+        label = rng.choices(labels, weights)[0]
+        if label == "heartbeat" and beat["url"] is None:
+            label = "player"
+        headers: dict = {}
+        body = None
+        method = "GET"
+        if label == "dashboard":
+            path = "/dashboard"
+        elif label == "catalogue":
+            path = "/courses?" + urlencode({"q": rng.choice(QUERIES)})
+        elif label == "course":
+            path = f"/courses/{rng.choice(spec['courses'])}"
+        elif label == "my_learning":
+            path = "/my-learning"
+        elif label == "player":
+            code, lesson_id = rng.choice(spec["lessons"])
+            path = f"/learn/{code}/{lesson_id}"
+        else:
+            method, path = "POST", beat["url"]
+            beat["seq"] += 1
+            body = json.dumps({"seq": beat["seq"], "active_seconds": 5}).encode()
+            headers = {"Content-Type": "application/json", "X-CSRFToken": beat["token"]}
+        started = time.perf_counter()
+        try:
+            status, data = client.request(method, path, body, headers)
+        except Exception as exc:  # noqa: BLE001
+            results[label].append((time.perf_counter() - started, f"{type(exc).__name__}"))
+            continue
+        elapsed = time.perf_counter() - started
+        results[label].append((elapsed, status if status >= 400 else None))
+        if label == "player" and status == 200:
+            url = re.search(rb'data-beat-url="([^"]+)"', data)
+            token = re.search(rb'data-csrf-token="([^"]+)"', data)
+            if url and token:
+                beat.update(url=url.group(1).decode(), token=token.group(1).decode(), seq=0)
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, int(round(q * len(values))) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--officers", type=int, default=20000)
+    parser.add_argument("--users", type=int, default=40, help="concurrent virtual users")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="lms-load-") as tmp:
+        server = None
+        if args.db == "postgres":
+            from tests.pgserver import PostgresServer, find_bindir
+
+            bindir = find_bindir()
+            if bindir is None:
+                print("PostgreSQL 15 server binaries not found", file=sys.stderr)
+                return 2
+            server = PostgresServer(bindir)
+            server.start()
+            url = server.create_database("lms_load")
+        else:
+            url = f"sqlite:///{tmp}/lms.db"
+        Path(tmp, "config.py").write_text("SESSION_COOKIE_SECURE = False\n")
+        env = os.environ | {"LMS_DATABASE_URL": url, "LMS_INSTANCE_PATH": tmp,
+                            "LMS_CONFIG": "production", "LMS_SECRET_KEY": "load-test-" + "x" * 40,
+                            "LMS_MEDIA_DIR": f"{tmp}/media", "LMS_LOG_FORMAT": "json"}
+        gunicorn = None
+        try:
+            started = time.perf_counter()
+            plan = prepare(env, args.officers, args.users, args.seed)
+            setup_seconds = time.perf_counter() - started
+            port = free_port()
+            conf = ["-c", str(ROOT / "gunicorn.conf.py")] if (ROOT / "gunicorn.conf.py").exists() \
+                else []
+            gunicorn = subprocess.Popen(  # noqa: S603
+                [str(Path(sys.executable).with_name("gunicorn")), *conf, "-w", str(args.workers),
+                 "-b", f"127.0.0.1:{port}", "lms_core:create_app()"],
+                env=env | {"LMS_WORKERS": str(args.workers), "LMS_BIND": f"127.0.0.1:{port}"},
+                stdout=subprocess.DEVNULL, stderr=open(Path(tmp, "gunicorn.log"), "w"))  # noqa: SIM115
+            for _ in range(200):
+                try:
+                    if Client(port).request("GET", "/healthz")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.1)
+            results: dict[str, list] = defaultdict(list)
+            deadline = time.monotonic() + args.duration
+            threads = [threading.Thread(target=virtual_user,
+                                        args=(port, spec, deadline, results, args.seed + i))
+                       for i, spec in enumerate(plan)]
+            load_started = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            wall = time.monotonic() - load_started
+        finally:
+            if gunicorn is not None:
+                gunicorn.send_signal(signal.SIGTERM)
+                gunicorn.wait(timeout=30)
+                log = Path(tmp, "gunicorn.log").read_text(errors="replace")
+                failures = [line for line in log.splitlines() if "Error" in line]
+                if failures:
+                    print("server errors (first 5 lines of the log that name one):")
+                    for line in failures[:5]:
+                        print("   ", line[:300])
+            if server is not None:
+                server.stop()
+
+    total = sum(len(v) for v in results.values())
+    errors = sum(1 for v in results.values() for _t, e in v if e is not None)
+    print(f"database: {args.db}; {args.officers:,} officers; {len(plan)} virtual users, no think "
+          f"time; gunicorn {args.workers} workers; {args.duration} s (setup {setup_seconds:.0f} s)")
+    print(f"requests: {total:,}   throughput: {total / wall:,.1f} req/s   errors: {errors}")
+    print(f"{'page':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for label, _w in [*MIX, ("login", 0)]:
+        samples = results.get(label)
+        if not samples:
+            continue
+        times = [t * 1000 for t, _e in samples]
+        errs = [e for _t, e in samples if e is not None]
+        print(f"{label:<12}{len(samples):>7}{statistics.median(times):>9.1f}"
+              f"{percentile(times, 0.95):>9.1f}{percentile(times, 0.99):>9.1f}{len(errs):>8}")
+        for err in sorted(set(map(str, errs)))[:3]:
+            print(f"    e.g. {err}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
