@@ -189,9 +189,10 @@ def assign(code: str):
             flash(_("%(n)d officers were assigned %(code)s, due %(day)s.",
                     n=len(result.assigned), code=course.code, day=fmt_date(form.due_on.data)),
                   "success")
+    status = 400 if request.method == "POST" and result is None else 200
     return render_template("courses/assign.html", course=course,
                            version=course.published_version, form=form, result=result,
-                           unit=unit)
+                           unit=unit), status
 
 
 # -- my learning --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from lms_core.auth_safe import safe_next
-from lms_core.errors import UserError
+from lms_core.errors import UserError, abort_with
 from lms_core.extensions import db
 from lms_core.identity import operations as ops
 from lms_core.identity.models import User
@@ -31,6 +31,24 @@ def init_login(app: Flask, manager: LoginManager) -> None:
         return user if user is not None and user.active else None
 
     app.register_blueprint(bp)
+    app.before_request(_require_password_change)
+
+
+#: What an account that must change its password may still reach.
+_ALLOWED_BEFORE_CHANGE = {"auth.password", "auth.logout", "ui.set_language", "static"}
+
+
+def _require_password_change():
+    """An account created or imported with an initial password must choose its own before
+    anything else (HR set the first one, so HR knows it)."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in _ALLOWED_BEFORE_CHANGE):
+        if (request.endpoint or "").startswith("api."):
+            abort_with(403, _("Please choose a new password."))
+        if request.method == "GET":
+            flash(_("Please choose a new password."), "warning")
+        return redirect(url_for("auth.password"))
+    return None
 
 
 class LoginForm(FlaskForm):

@@ -436,7 +436,9 @@ def person_unlock(code: str):
 @role_required(R.HR_ADMIN)
 def person_active(code: str):
     person = _person(code)
-    form = F.ActiveForm(data={"active": "0" if person.active else "1"})
+    # The target state comes from the form that was shown; a POST without it is refused.
+    form = F.ActiveForm(data={"active": "0" if person.active else "1"}
+                        if request.method == "GET" else None)
     if form.validate_on_submit():
         active = form.active.data == "1"
         ok, _result = _run(form, lambda: id_ops.set_active(person, active, actor=_actor()))

@@ -109,3 +109,19 @@ def test_english_switch(client, auth, make_user):
     assert "Bảng điều khiển" in client.get("/dashboard").get_data(as_text=True)
     client.post("/lang/en", data={"next": "/dashboard"})
     assert "Dashboard" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_an_initial_password_must_be_changed_before_anything_else(client, auth, make_user):
+    """HR gave the first password: until the officer picks their own, every page leads to
+    the password form."""
+    user = make_user("lan")
+    user.must_change_password = True
+    db.session.commit()
+    auth.login("lan")
+    for path in ("/dashboard", "/courses", "/my-learning"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.location.endswith("/account/password")
+    assert client.get("/account/password").status_code == 200
+    client.post("/account/password", data={
+        "current_password": PASSWORD, "password": "HaiQuan2030x", "confirm": "HaiQuan2030x"})
+    assert client.get("/dashboard").status_code == 200

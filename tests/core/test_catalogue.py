@@ -437,7 +437,7 @@ def test_a_bad_assignment_changes_nothing(course_factory, org_tree, make_user, a
     make_user("hr", roles=(R.OFFICER, R.HR_ADMIN))
     auth.login("hr")
     response = client.post("/courses/XK-101/assign", data=data)
-    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 0
 
 
