@@ -9,7 +9,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-core-alone test-browser setup system-deps translations extract-messages lint db demo clean
+.PHONY: run test test-core-alone test-browser audit setup system-deps translations extract-messages lint db demo clean
 
 ## make run: set everything up, load the demo organisation, serve on http://127.0.0.1:5000
 run: setup system-deps
@@ -54,6 +54,12 @@ test-browser: setup system-deps
 ## System packages a real component needs (PostgreSQL for the database tests).
 system-deps:
 	@bash scripts/system-deps.sh
+
+## Security checks: bandit (also run by the tests) and pip-audit (needs the network)
+audit: setup
+	$(BIN)/bandit -r lms_core plugins -q -ll
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit
 
 lint: $(STAMP)
 	$(BIN)/ruff check lms_core plugins tests

@@ -65,6 +65,9 @@ def create_app(config: str | type | dict | None = None, overrides: dict[str, Any
     instance = os.environ.get("LMS_INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     _load_config(app, config, overrides)
+    from lms_core.logging import init_logging
+
+    init_logging(app)
 
     available = plugin_host.available_plugins()
     enabled = plugin_host.enabled_plugin_names(app, available)
@@ -88,6 +91,9 @@ def create_app(config: str | type | dict | None = None, overrides: dict[str, Any
     from lms_core.ui import init_ui
 
     init_ui(app)
+    from lms_core.security import init_security
+
+    init_security(app)
     from lms_core.cli import register_cli
 
     register_cli(app)

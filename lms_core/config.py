@@ -30,6 +30,25 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
                                  "DejaVuSans-Bold.ttf for certificates"),
     "LMS_XAPI_BASE": ("LMS_XAPI_BASE", "base IRI of the product's xAPI activities"),
     "LMS_XAPI_HOMEPAGE": ("LMS_XAPI_HOMEPAGE", "home page of the actors' xAPI accounts"),
+    "LMS_LOG_FORMAT": ("LMS_LOG_FORMAT", "text or json log lines on stderr (json in production)"),
+    "LMS_LOG_LEVEL": ("LMS_LOG_LEVEL", "log level (INFO)"),
+    "LMS_SCHEDULER_LEASE_SECONDS": ("LMS_SCHEDULER_LEASE_SECONDS", "the scheduler lease's length; "
+                                    "a stopped scheduler is replaced after it (30)"),
+    "LMS_HEALTH_REQUIRE_SCHEDULER": ("LMS_HEALTH_REQUIRE_SCHEDULER", "/healthz fails without a "
+                                     "live scheduler (off)"),
+    "LMS_SCHEDULER_EXTRA_JOBS": ("LMS_SCHEDULER_EXTRA_JOBS", "extra jobs module:function:seconds, "
+                                 "comma-separated (tests, one-off operations)"),
+    "LMS_TRUSTED_PROXIES": ("LMS_TRUSTED_PROXIES", "reverse proxies in front of the app whose "
+                            "X-Forwarded-For/Proto are trusted (0; 1 behind nginx)"),
+    "LMS_HSTS": ("LMS_HSTS", "send Strict-Transport-Security even on plain requests (off)"),
+    "LMS_RATELIMIT_ENABLED": ("LMS_RATELIMIT_ENABLED", "rate limits on login and verification "
+                              "(on)"),
+    "LMS_LOGIN_LIMIT_PER_IP": ("LMS_LOGIN_LIMIT_PER_IP", "login attempts per client address per "
+                               "LMS_LOGIN_LIMIT_PER_IP_WINDOW seconds (20 per 300)"),
+    "LMS_LOGIN_LIMIT_PER_USER": ("LMS_LOGIN_LIMIT_PER_USER", "login attempts per account name per "
+                                 "LMS_LOGIN_LIMIT_PER_USER_WINDOW seconds (10 per 900)"),
+    "LMS_VERIFY_LIMIT_PER_IP": ("LMS_VERIFY_LIMIT_PER_IP", "certificate verifications per address "
+                                "per LMS_VERIFY_LIMIT_PER_IP_WINDOW seconds (60 per 60)"),
     "LMS_STUDY_CAP_FACTOR": ("LMS_STUDY_CAP_FACTOR", "study time counted per lesson, at most "
                              "this multiple of its expected duration (3)"),
     "LMS_STUDY_IDLE_SECONDS": ("LMS_STUDY_IDLE_SECONDS", "no input this long = idle (300)"),
@@ -62,6 +81,28 @@ class Config:
     LMS_CONTENT_MAX_BYTES = 500 * 1024 * 1024
     #: Folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf for certificate PDFs.
     LMS_CERTIFICATE_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+    #: Logs: "text" lines or "json" lines (with request ids) on stderr.
+    LMS_LOG_FORMAT = "text"
+    LMS_LOG_LEVEL = "INFO"
+    #: The scheduler's database lease: only its holder runs the jobs; renewed every third.
+    LMS_SCHEDULER_LEASE_SECONDS = 30
+    #: /healthz answers 503 when no scheduler holds the lease (off: app servers stay healthy
+    #: while the scheduler restarts).
+    LMS_HEALTH_REQUIRE_SCHEDULER = False
+    #: Extra jobs ``module:function:seconds`` (for tests and one-off operations).
+    LMS_SCHEDULER_EXTRA_JOBS: list = []
+    #: Reverse proxies in front of the app (X-Forwarded-For/Proto are trusted that deep).
+    LMS_TRUSTED_PROXIES = 0
+    LMS_HSTS = False
+    LMS_HSTS_MAX_AGE = 31536000
+    #: Rate limits (counters in the database, shared by every worker and server).
+    LMS_RATELIMIT_ENABLED = True
+    LMS_LOGIN_LIMIT_PER_IP = 20
+    LMS_LOGIN_LIMIT_PER_IP_WINDOW = 300
+    LMS_LOGIN_LIMIT_PER_USER = 10
+    LMS_LOGIN_LIMIT_PER_USER_WINDOW = 900
+    LMS_VERIFY_LIMIT_PER_IP = 60
+    LMS_VERIFY_LIMIT_PER_IP_WINDOW = 60
     #: Study time: a lesson counts at most this multiple of its expected duration.
     LMS_STUDY_CAP_FACTOR = 3
     #: Study time: no input for this long and the learner counts as idle.
@@ -87,6 +128,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    LMS_LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

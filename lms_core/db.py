@@ -56,7 +56,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _writing() -> bool:
+def is_writing() -> bool:
+    """Whether this request's (or command's) transactions begin as writers."""
     from flask import g, has_request_context, request
 
     if not has_request_context():  # CLI commands, scheduled jobs
@@ -71,7 +72,7 @@ def _sqlite_begin(conn):
     at once with "database is locked" when another connection committed meanwhile, because
     WAL cannot upgrade its old snapshot. Reads begin deferred and never wait."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if is_writing() else "BEGIN")
 
 
 def begin_writing(session) -> None:

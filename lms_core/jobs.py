@@ -14,6 +14,16 @@ def sweep_study_sessions() -> None:
     db.session.commit()
 
 
+def purge_rate_limit_counters() -> None:
+    """Delete the rate-limit counters of windows that have ended."""
+    from lms_core.extensions import db
+    from lms_core.ratelimit import purge_expired
+
+    purge_expired()
+    db.session.commit()
+
+
 CORE_JOBS = [
     Job("core.sweep_study_sessions", sweep_study_sessions, "interval", {"minutes": 10}),
+    Job("core.purge_rate_limit_counters", purge_rate_limit_counters, "interval", {"hours": 1}),
 ]

@@ -27,6 +27,8 @@ from lms_core.organisation.models import (
     UnitEventLink,
     UnitVersion,
 )
+from lms_core.ratelimit import RateLimitCounter
+from lms_core.scheduler_models import SchedulerLease
 from lms_core.xapi.models import Statement
 
 __all__ = [
@@ -45,6 +47,8 @@ __all__ = [
     "MediaAsset",
     "Question",
     "QuizAttempt",
+    "RateLimitCounter",
+    "SchedulerLease",
     "Statement",
     "StudySession",
     "JobPosition",

@@ -45,10 +45,21 @@ def app(template_db, tmp_path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
         "LMS_PLUGINS": _plugins_setting(),
     })
+    app.before_request(_fresh_request_state)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+def _fresh_request_state():
+    """The test keeps one app context open, and Flask reuses it for the test client's
+    requests; in production each request has its own. Forget what Flask-Login and
+    Flask-Babel cached on ``g`` in an earlier request, as a new request would."""
+    from flask import g
+
+    for key in ("_login_user", "babel_locale", "babel_translations", "babel_tzinfo"):
+        g.pop(key, None)
 
 
 @pytest.fixture

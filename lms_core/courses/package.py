@@ -113,7 +113,7 @@ class _Source:
         if text is None:
             return None
         try:
-            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+            return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506  # SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark else path

@@ -42,4 +42,4 @@ def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
 
 def markdown(text: str | None) -> Markup:
     """Markdown to sanitised HTML, ready for a template."""
-    return Markup(sanitize(_md.render(text or "")))  # noqa: S704 - sanitised just above
+    return Markup(sanitize(_md.render(text or "")))  # noqa: S704  # nosec B704  # sanitised just above

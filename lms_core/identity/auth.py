@@ -35,7 +35,9 @@ def init_login(app: Flask, manager: LoginManager) -> None:
 
 
 #: What an account that must change its password may still reach.
-_ALLOWED_BEFORE_CHANGE = {"auth.password", "auth.logout", "ui.set_language", "static"}
+_ALLOWED_BEFORE_CHANGE = {"auth.password", "auth.logout", "ui.set_language", "static",
+                          "ui.healthz", "reports.verify", "reports.verify_code",
+                          "api.openapi", "api.verify_certificate"}
 
 
 def _require_password_change():

@@ -44,10 +44,32 @@ def set_language(code: str):
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness and database check, for the load balancer."""
+    """Health check for the load balancer and monitoring; public, JSON, no secrets.
+
+    503 when the database does not answer ``SELECT 1``. The scheduler's lease is reported
+    (``ok`` while its last renewal is younger than three lease lengths) but does not fail the
+    check unless ``LMS_HEALTH_REQUIRE_SCHEDULER`` is on: an app server is fit to serve while
+    the scheduler restarts, possibly on another node."""
+    from lms_core.scheduler import lease_status
+
     try:
         db.session.execute(sa.text("SELECT 1"))
-        ok = True
+        database = True
     except Exception:  # noqa: BLE001 - report any database failure as unhealthy
-        ok = False
-    return jsonify(status="ok" if ok else "error", database=ok), (200 if ok else 503)
+        db.session.rollback()
+        database = False
+    scheduler = {"ok": False, "held": False, "holder": None, "renewed_at": None,
+                 "expires_at": None}
+    if database:
+        try:
+            scheduler = lease_status()
+        except Exception:  # noqa: BLE001 - e.g. the lease table is not migrated yet
+            db.session.rollback()
+            current_app.logger.exception("healthz: cannot read the scheduler lease")
+    healthy = database and (scheduler["ok"]
+                            or not current_app.config.get("LMS_HEALTH_REQUIRE_SCHEDULER"))
+    response = jsonify(status="ok" if healthy else "error", database=database,
+                       scheduler=scheduler)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

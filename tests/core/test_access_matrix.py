@@ -278,6 +278,37 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         C("/verify/{cert}", public(200)),
         C("/verify/HQ-NONE-NONE", public(404)),
     ],
+    # The JSON API: 401 (not a redirect) for anonymous callers.
+    ("api.openapi", "GET"): [C("/api/v1/openapi.json", public(200))],
+    ("api.me", "GET"): [C("/api/v1/me", E(401, 200, 200, 200, 200, 200))],
+    ("api.my_enrolments", "GET"): [C("/api/v1/me/enrolments", E(401, 200, 200, 200, 200, 200))],
+    ("api.my_study_hours", "GET"): [
+        C("/api/v1/me/study-hours", E(401, 200, 200, 200, 200, 200))],
+    ("api.list_courses", "GET"): [C("/api/v1/courses", E(401, 200, 200, 200, 200, 200))],
+    ("api.get_course", "GET"): [
+        C("/api/v1/courses/{pub}", E(401, 200, 200, 200, 200, 200)),
+        C("/api/v1/courses/{draft}", E(401, 404, 404, 404, 404, 404)),
+    ],
+    ("api.enrol", "POST"): [
+        C("/api/v1/courses/{pub}/enrolments", E(401, 409, 201, 201, 201, 201), {}),
+        C("/api/v1/courses/{draft}/enrolments", E(401, 404, 404, 404, 404, 404), {}),
+    ],
+    ("api.get_unit", "GET"): [
+        C("/api/v1/units/{unit_a}", E(401, 403, 403, 200, 403, 200)),
+        C("/api/v1/units/{unit_b}", E(401, 403, 403, 403, 200, 200)),
+        C("/api/v1/units/{root}", E(401, 403, 403, 403, 403, 200)),
+        C("/api/v1/units/NO-SUCH-UNIT", E(401, 403, 403, 404, 404, 404)),
+    ],
+    ("api.unit_members", "GET"): [
+        C("/api/v1/units/{unit_a}/members", E(401, 403, 403, 200, 403, 200)),
+        C("/api/v1/units/{unit_b}/members", E(401, 403, 403, 403, 200, 200)),
+        C("/api/v1/units/{root}/members", E(401, 403, 403, 403, 403, 200)),
+        C("/api/v1/units/NO-SUCH-UNIT/members", E(401, 403, 403, 404, 404, 404)),
+    ],
+    ("api.verify_certificate", "GET"): [
+        C("/api/v1/certificates/{cert}", public(200)),
+        C("/api/v1/certificates/HQ-0000-0000", public(404)),
+    ],
     ("reports.analytics", "GET"): [
         C("/courses/{pub}/analytics", E(LOGIN, 403, 200, 403, 403, 200))],
     ("reports.analytics_csv", "GET"): [
@@ -407,7 +438,10 @@ def _plugins_setting() -> str:
 
 
 def _config(database_uri: str, **more) -> dict:
-    return {"SQLALCHEMY_DATABASE_URI": database_uri, "LMS_PLUGINS": _plugins_setting(), **more}
+    # Rate-limit counters are database writes; this test checks that refused visits write
+    # nothing, and the limits have their own tests.
+    return {"SQLALCHEMY_DATABASE_URI": database_uri, "LMS_PLUGINS": _plugins_setting(),
+            "LMS_RATELIMIT_ENABLED": False, **more}
 
 
 def routes_of(app) -> dict[tuple[str, str], list[str]]:
