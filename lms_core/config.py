@@ -11,7 +11,7 @@ from typing import Any
 
 #: Environment variables read by the app, with the config key they set and a description.
 ENV_SETTINGS: dict[str, tuple[str, str]] = {
-    "LMS_CONFIG": ("", "development | testing | production (default: development)"),
+    "LMS_CONFIG": ("", "development, testing or production (default: development)"),
     "LMS_DATABASE_URL": (
         "SQLALCHEMY_DATABASE_URI",
         "SQLAlchemy URL; default sqlite:///instance/lms.db. PostgreSQL: "
@@ -49,6 +49,9 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
                                  "LMS_LOGIN_LIMIT_PER_USER_WINDOW seconds (10 per 900)"),
     "LMS_VERIFY_LIMIT_PER_IP": ("LMS_VERIFY_LIMIT_PER_IP", "certificate verifications per address "
                                 "per LMS_VERIFY_LIMIT_PER_IP_WINDOW seconds (60 per 60)"),
+    "LMS_LOGIN_LIMIT_PER_IP_WINDOW": ("LMS_LOGIN_LIMIT_PER_IP_WINDOW", "seconds (300)"),
+    "LMS_LOGIN_LIMIT_PER_USER_WINDOW": ("LMS_LOGIN_LIMIT_PER_USER_WINDOW", "seconds (900)"),
+    "LMS_VERIFY_LIMIT_PER_IP_WINDOW": ("LMS_VERIFY_LIMIT_PER_IP_WINDOW", "seconds (60)"),
     "LMS_STUDY_CAP_FACTOR": ("LMS_STUDY_CAP_FACTOR", "study time counted per lesson, at most "
                              "this multiple of its expected duration (3)"),
     "LMS_STUDY_IDLE_SECONDS": ("LMS_STUDY_IDLE_SECONDS", "no input this long = idle (300)"),
