@@ -44,7 +44,7 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
     "LMS_RATELIMIT_ENABLED": ("LMS_RATELIMIT_ENABLED", "rate limits on login and verification "
                               "(on)"),
     "LMS_LOGIN_LIMIT_PER_IP": ("LMS_LOGIN_LIMIT_PER_IP", "login attempts per client address per "
-                               "LMS_LOGIN_LIMIT_PER_IP_WINDOW seconds (20 per 300)"),
+                               "LMS_LOGIN_LIMIT_PER_IP_WINDOW seconds (300 per 300)"),
     "LMS_LOGIN_LIMIT_PER_USER": ("LMS_LOGIN_LIMIT_PER_USER", "login attempts per account name per "
                                  "LMS_LOGIN_LIMIT_PER_USER_WINDOW seconds (10 per 900)"),
     "LMS_VERIFY_LIMIT_PER_IP": ("LMS_VERIFY_LIMIT_PER_IP", "certificate verifications per address "
@@ -100,7 +100,9 @@ class Config:
     LMS_HSTS_MAX_AGE = 31536000
     #: Rate limits (counters in the database, shared by every worker and server).
     LMS_RATELIMIT_ENABLED = True
-    LMS_LOGIN_LIMIT_PER_IP = 20
+    #: Generous: a whole office may log in from one address (NAT) at 8 a.m.; the per-account
+    #: limit and the lock-out are what stop password guessing.
+    LMS_LOGIN_LIMIT_PER_IP = 300
     LMS_LOGIN_LIMIT_PER_IP_WINDOW = 300
     LMS_LOGIN_LIMIT_PER_USER = 10
     LMS_LOGIN_LIMIT_PER_USER_WINDOW = 900

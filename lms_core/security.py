@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_babel import format_time
@@ -18,23 +17,6 @@ from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms_core import ratelimit
-
-#: Settings read here, with their defaults (set where the app has no value).
-DEFAULTS: dict[str, Any] = {
-    #: Reverse proxies in front of the app that append to X-Forwarded-For/-Proto (0: none;
-    #: the headers are then ignored, so a client cannot forge its address).
-    "LMS_TRUSTED_PROXIES": 0,
-    #: Send Strict-Transport-Security on every response, not only on HTTPS requests.
-    "LMS_HSTS": False,
-    "LMS_HSTS_MAX_AGE": 365 * 24 * 3600,
-    "LMS_RATELIMIT_ENABLED": True,
-    "LMS_LOGIN_LIMIT_PER_IP": 20,
-    "LMS_LOGIN_LIMIT_PER_IP_WINDOW": 300,
-    "LMS_LOGIN_LIMIT_PER_USER": 10,
-    "LMS_LOGIN_LIMIT_PER_USER_WINDOW": 900,
-    "LMS_VERIFY_LIMIT_PER_IP": 60,
-    "LMS_VERIFY_LIMIT_PER_IP_WINDOW": 60,
-}
 
 #: Only our own origin: no inline script or style, no CDN, no plugin objects. PDF.js runs its
 #: worker from /static (worker-src); cmi5 assignable units will be served from our own origin
@@ -142,8 +124,6 @@ def init_security(app: Flask) -> None:
     if "lms_security" in app.extensions:
         return
     app.extensions["lms_security"] = True
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     proxies = int(app.config["LMS_TRUSTED_PROXIES"] or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
