@@ -48,12 +48,12 @@ from lms_core.extensions import db
 from lms_core.identity import roles as R
 from lms_core.identity.access import role_required
 from lms_core.organisation.models import JobPosition, ProfessionalField
+from lms_core.ui.forms import HIDDEN_FIELD_TYPES, run_form_operation
 from lms_core.ui.i18n import localized
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 
 PAGE_SIZE = 30
-_HIDDEN = ("CSRFTokenField", "HiddenField")
 
 
 @bp.app_template_global("author_status")
@@ -133,24 +133,6 @@ def _question(course: Course, question_id: int) -> Question:
     return question
 
 
-def _run(form, operation):
-    """Run ``operation``; commit and return ``(True, result)``; or roll back, put the
-    :class:`UserError` message on the form (on its field when named) and return
-    ``(False, None)``."""
-    try:
-        result = operation()
-    except UserError as exc:
-        db.session.rollback()
-        field = form._fields.get(exc.field) if exc.field else None
-        if field is not None and field.type not in _HIDDEN:
-            field.errors = [*field.errors, exc.message]
-        else:
-            form.form_errors.append(exc.message)
-        return False, None
-    db.session.commit()
-    return True, result
-
-
 def _act(operation, success: str | None = None) -> bool:
     """Run a button's ``operation``: commit and flash ``success``, or roll back and flash
     the error."""
@@ -171,7 +153,7 @@ def _status() -> int:
 
 
 def _form_page(form, *, title: str, submit: str, cancel: str, intro=(), **context):
-    fields = [f for f in form if f.type not in _HIDDEN]
+    fields = [f for f in form if f.type not in HIDDEN_FIELD_TYPES]
     return render_template("authoring/form.html", form=form, fields=fields, title=title,
                            submit=submit, cancel=cancel, intro=intro, **context), _status()
 
@@ -202,7 +184,7 @@ def new_course():
     form = F.CourseForm()
     if form.validate_on_submit():
         field = db.session.get(ProfessionalField, form.field.data) if form.field.data else None
-        ok, course = _run(form, lambda: A.create_course(
+        ok, course = run_form_operation(form, lambda: A.create_course(
             form.code.data, form.title_vi.data, form.title_en.data,
             description_vi=form.description_vi.data, description_en=form.description_en.data,
             field=field, estimated_minutes=form.estimated_minutes.data, actor=_actor()))
@@ -316,8 +298,8 @@ def review(code: str, number: int):
     own = version.author_id is not None and version.author_id == current_user.id
     if form.validate_on_submit():
         approve = form.decision.data == "publish"
-        ok, _result = _run(form, lambda: ops.review(version, _actor(), approve=approve,
-                                                    note=form.note.data or ""))
+        ok, _result = run_form_operation(form, lambda: ops.review(
+            version, _actor(), approve=approve, note=form.note.data or ""))
         if ok:
             if approve:
                 flash(_("Version %(n)d is published: new learners get it from now on.",
@@ -486,7 +468,7 @@ def details(code: str):
             A.set_prerequisites(version, db.session.scalars(sa.select(Course).where(
                 Course.id.in_(form.prerequisites.data or []))))
 
-        ok, _result = _run(form, save)
+        ok, _result = run_form_operation(form, save)
         if ok:
             flash(_("The details were saved."), "success")
             return redirect(url_for(".editor", code=course.code))
@@ -504,7 +486,7 @@ def add_module(code: str):
     version = _draft(course)
     form = F.ModuleForm()
     if form.validate_on_submit():
-        ok, _module_ = _run(form, lambda: A.add_module(version, form.title_vi.data,
+        ok, _module_ = run_form_operation(form, lambda: A.add_module(version, form.title_vi.data,
                                                        form.title_en.data))
         if ok:
             flash(_("The module was added."), "success")
@@ -520,7 +502,7 @@ def module(code: str, module_id: int):
     item = _module(course, module_id)
     form = F.ModuleForm(data={"title_vi": item.title_vi, "title_en": item.title_en})
     if form.validate_on_submit():
-        ok, _result = _run(form, lambda: A.update_module(item, form.title_vi.data,
+        ok, _result = run_form_operation(form, lambda: A.update_module(item, form.title_vi.data,
                                                          form.title_en.data))
         if ok:
             flash(_("The module was renamed."), "success")
@@ -562,8 +544,8 @@ def new_lesson(code: str, module_id: int):
     item = _module(course, module_id)
     form = F.NewLessonForm()
     if form.validate_on_submit():
-        ok, lesson = _run(form, lambda: A.add_lesson(item, form.kind.data, form.title_vi.data,
-                                                     form.title_en.data, form.minutes.data))
+        ok, lesson = run_form_operation(form, lambda: A.add_lesson(
+            item, form.kind.data, form.title_vi.data, form.title_en.data, form.minutes.data))
         if ok:
             flash(_("The lesson was added. Now give it its content."), "success")
             return redirect(url_for(".lesson", code=course.code, lesson_id=lesson.id))
@@ -601,7 +583,7 @@ def lesson(code: str, lesson_id: int):
         return _lesson_page(course, item)
     form = F.LessonForm()
     if form.validate_on_submit():
-        ok, _result = _run(form, lambda: A.update_lesson(
+        ok, _result = run_form_operation(form, lambda: A.update_lesson(
             item, title_vi=form.title_vi.data, title_en=form.title_en.data,
             minutes=form.minutes.data, body_vi=form.body_vi.data, body_en=form.body_en.data))
         if ok:
@@ -618,7 +600,7 @@ def lesson_file(code: str, lesson_id: int):
     form = F.FileForm()
     if form.validate_on_submit():
         upload = form.file.data
-        ok, _asset = _run(form, lambda: A.set_lesson_file(item, upload.filename or "",
+        ok, _asset = run_form_operation(form, lambda: A.set_lesson_file(item, upload.filename or "",
                                                           upload.read()))
         if ok:
             flash(_("The file was saved."), "success")
@@ -635,7 +617,7 @@ def lesson_image(code: str, lesson_id: int):
     form = F.FileForm()
     if form.validate_on_submit():
         upload = form.file.data
-        ok, stored = _run(form, lambda: A.store_image(item.module.version,
+        ok, stored = run_form_operation(form, lambda: A.store_image(item.module.version,
                                                       upload.filename or "", upload.read()))
         if ok:
             flash(_("The image was saved. Copy this line into the text where it should "
@@ -651,7 +633,7 @@ def quiz_settings(code: str, lesson_id: int):
     item = _lesson(course, lesson_id)
     form = F.QuizSettingsForm()
     if form.validate_on_submit():
-        ok, _result = _run(form, lambda: A.update_quiz_settings(
+        ok, _result = run_form_operation(form, lambda: A.update_quiz_settings(
             item, pass_mark=form.pass_mark.data, attempts=form.attempts.data,
             draw=form.draw.data, shuffle=form.shuffle.data, graded=form.graded.data))
         if ok:
@@ -695,7 +677,7 @@ def new_question(code: str, lesson_id: int):
         abort(404)
     form = F.QuestionForm()
     if form.validate_on_submit():
-        ok, _question_ = _run(form, lambda: A.add_question(item, **form.values()))
+        ok, _question_ = run_form_operation(form, lambda: A.add_question(item, **form.values()))
         if ok:
             flash(_("The question was added."), "success")
             return redirect(url_for(".lesson", code=course.code, lesson_id=item.id,
@@ -713,7 +695,7 @@ def question(code: str, question_id: int):
     if request.method == "GET":
         form.fill(item)
     if form.validate_on_submit():
-        ok, _result = _run(form, lambda: A.update_question(item, **form.values()))
+        ok, _result = run_form_operation(form, lambda: A.update_question(item, **form.values()))
         if ok:
             flash(_("The question was saved."), "success")
             return redirect(url_for(".lesson", code=course.code, lesson_id=item.lesson_id,

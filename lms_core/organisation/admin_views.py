@@ -8,15 +8,13 @@ and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms_core.errors import UserError
 from lms_core.extensions import db
 from lms_core.identity import operations as id_ops
 from lms_core.identity import roles as R
@@ -26,11 +24,11 @@ from lms_core.organisation import forms as F
 from lms_core.organisation import operations as ops
 from lms_core.organisation import queries as q
 from lms_core.organisation.models import JobPosition, ProfessionalField, Unit
+from lms_core.ui.forms import HIDDEN_FIELD_TYPES, run_form_operation
 from lms_core.ui.i18n import fmt_date, localized
 
 bp = Blueprint("org_admin", __name__, url_prefix="/admin")
 
-_HIDDEN = ("CSRFTokenField", "HiddenField")
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -61,30 +59,12 @@ def _actor() -> User:
     return current_user._get_current_object()
 
 
-def _run(form, operation: Callable[[], Any]) -> tuple[bool, Any]:
-    """Run ``operation``; commit and return ``(True, result)``, or roll back, put the
-    :class:`UserError` message on the form (on its field when named) and return
-    ``(False, None)``."""
-    try:
-        result = operation()
-    except UserError as exc:
-        db.session.rollback()
-        field = form._fields.get(exc.field) if exc.field else None
-        if field is not None and field.type not in _HIDDEN:
-            field.errors = [*field.errors, exc.message]
-        else:
-            form.form_errors.append(exc.message)
-        return False, None
-    db.session.commit()
-    return True, result
-
-
 def _render(form, *, title: str, submit: str, cancel: str,
             template: str = "org/admin/form.html",
             groups: Iterable[tuple[str | None, Iterable[str]]] | None = None,
             status: int | None = None, **context):
     """The form page; status 400 after a refused POST."""
-    visible = [f for f in form if f.type not in _HIDDEN]
+    visible = [f for f in form if f.type not in HIDDEN_FIELD_TYPES]
     if groups is None:
         grouped = [(None, visible)]
     else:
@@ -105,7 +85,7 @@ def unit_new():
     if request.method == "GET" and (parent := q.unit_by_code(request.args.get("parent", ""))):
         form.parent.data = parent.id
     if form.validate_on_submit():
-        ok, unit = _run(form, lambda: ops.create_unit(
+        ok, unit = run_form_operation(form, lambda: ops.create_unit(
             form.code.data, form.name_vi.data, form.name_en.data or "", form.kind.data,
             parent=_unit_by_id(form.parent.data), on=form.on.data, note=form.note.data,
             actor=_actor()))
@@ -122,7 +102,7 @@ def unit_rename(code: str):
     unit = _unit(code)
     form = F.RenameForm(data={"name_vi": unit.name_vi, "name_en": unit.name_en})
     if form.validate_on_submit():
-        ok, _event = _run(form, lambda: ops.rename_unit(
+        ok, _event = run_form_operation(form, lambda: ops.rename_unit(
             unit, form.name_vi.data, form.name_en.data or "", on=form.on.data,
             note=form.note.data, actor=_actor()))
         if ok:
@@ -140,7 +120,7 @@ def unit_move(code: str):
     unit = _unit(code)
     form = F.MoveForm(unit, data={"parent": unit.parent_id})
     if form.validate_on_submit():
-        ok, _event = _run(form, lambda: ops.move_unit(
+        ok, _event = run_form_operation(form, lambda: ops.move_unit(
             unit, _unit_by_id(form.parent.data), on=form.on.data, note=form.note.data,
             actor=_actor()))
         if ok:
@@ -166,7 +146,7 @@ def unit_merge():
             return ops.merge_units(sources, _unit_by_id(form.target.data), on=form.on.data,
                                    note=form.note.data, actor=_actor())
 
-        ok, event = _run(form, merge)
+        ok, event = run_form_operation(form, merge)
         if ok:
             target = event.units("target")[0]
             flash(_("The units were merged into %(code)s from %(day)s.", code=target.code,
@@ -216,7 +196,7 @@ def unit_split(code: str):
                 child_targets={cid: _unit_by_id(t) for cid, t in child_ids.items()},
                 note=form.note.data, actor=_actor())
 
-        ok, _event = _run(form, split)
+        ok, _event = run_form_operation(form, split)
         if ok:
             flash(_("Unit %(code)s was split from %(day)s.", code=source.code,
                     day=fmt_date(form.on.data)), "success")
@@ -230,7 +210,7 @@ def unit_dissolve(code: str):
     unit = _unit(code)
     form = F.DissolveForm()
     if form.validate_on_submit():
-        ok, _event = _run(form, lambda: ops.dissolve_unit(
+        ok, _event = run_form_operation(form, lambda: ops.dissolve_unit(
             unit, on=form.on.data, note=form.note.data, actor=_actor()))
         if ok:
             flash(_("Unit %(code)s was dissolved from %(day)s.", code=unit.code,
@@ -252,7 +232,7 @@ def unit_dissolve(code: str):
 def position_new():
     form = F.PositionForm()
     if form.validate_on_submit():
-        ok, position = _run(form, lambda: ops.save_position(
+        ok, position = run_form_operation(form, lambda: ops.save_position(
             form.code.data, form.name_vi.data, form.name_en.data or "",
             field=db.session.get(ProfessionalField, form.field_id.data) if form.field_id.data
             else None, is_leadership=form.is_leadership.data, description=form.description.data))
@@ -272,7 +252,7 @@ def position_edit(code: str):
     form = F.PositionForm(obj=position)
     del form.code
     if form.validate_on_submit():
-        ok, _position = _run(form, lambda: ops.save_position(
+        ok, _position = run_form_operation(form, lambda: ops.save_position(
             position.code, form.name_vi.data, form.name_en.data or "",
             field=db.session.get(ProfessionalField, form.field_id.data) if form.field_id.data
             else None, is_leadership=form.is_leadership.data, description=form.description.data))
@@ -292,7 +272,7 @@ def _fields() -> list[ProfessionalField]:
 def fields():
     form = F.FieldForm()
     if form.validate_on_submit():
-        ok, field = _run(form, lambda: ops.save_field(
+        ok, field = run_form_operation(form, lambda: ops.save_field(
             form.code.data, form.name_vi.data, form.name_en.data or ""))
         if ok:
             flash(_("Professional field %(code)s was saved.", code=field.code), "success")
@@ -312,7 +292,7 @@ def field_edit(code: str):
     form = F.FieldForm(obj=field)
     del form.code
     if form.validate_on_submit():
-        ok, _field = _run(form, lambda: ops.save_field(
+        ok, _field = run_form_operation(form, lambda: ops.save_field(
             field.code, form.name_vi.data, form.name_en.data or ""))
         if ok:
             flash(_("Professional field %(code)s was saved.", code=field.code), "success")
@@ -340,7 +320,7 @@ def _create_person(form: F.PersonForm) -> User:
 def person_new():
     form = F.PersonForm(data={"roles": [R.OFFICER]})
     if form.validate_on_submit():
-        ok, person = _run(form, lambda: _create_person(form))
+        ok, person = run_form_operation(form, lambda: _create_person(form))
         if ok:
             flash(_("The account %(name)s was created; the person must change the password at "
                     "the first login.", name=person.username), "success")
@@ -358,7 +338,7 @@ def person_roles(code: str):
     form = F.RolesForm(person, data={"roles": sorted(person.roles - {R.UNIT_HEAD}),
                                      "heads": sorted(person.headed_unit_ids)})
     if form.validate_on_submit():
-        ok, _result = _run(form, lambda: id_ops.set_roles(
+        ok, _result = run_form_operation(form, lambda: id_ops.set_roles(
             person, set(form.roles.data), keep_heads=set(form.heads.data),
             add_head=form.add_head.data, actor=_actor()))
         if ok:
@@ -376,7 +356,7 @@ def person_assign(code: str):
     person = _person(code)
     form = F.AssignForm()
     if form.validate_on_submit():
-        ok, assignment = _run(form, lambda: ops.assign(
+        ok, assignment = run_form_operation(form, lambda: ops.assign(
             person, _unit_by_id(form.unit.data), _position_by_id(form.position.data),
             start_on=form.start_on.data, kind=form.kind.data,
             planned_end_on=form.planned_end_on.data, note=form.note.data))
@@ -401,7 +381,8 @@ def person_end(code: str):
     person = _person(code)
     form = F.EndForm()
     if form.validate_on_submit():
-        ok, _assignment = _run(form, lambda: ops.end_assignment(person, on=form.on.data))
+        ok, _assignment = run_form_operation(
+            form, lambda: ops.end_assignment(person, on=form.on.data))
         if ok:
             flash(_("The assignment of %(name)s ends on %(day)s.", name=person.full_name,
                     day=fmt_date(form.on.data)), "success")
@@ -423,7 +404,7 @@ def person_unlock(code: str):
     person = _person(code)
     form = F.ConfirmForm()
     if form.validate_on_submit():
-        ok, _result = _run(form, lambda: id_ops.unlock(person))
+        ok, _result = run_form_operation(form, lambda: id_ops.unlock(person))
         if ok:
             flash(_("The account %(name)s was unlocked.", name=person.username), "success")
             return redirect(url_for("org.user", code=person.code))
@@ -441,7 +422,8 @@ def person_active(code: str):
                         if request.method == "GET" else None)
     if form.validate_on_submit():
         active = form.active.data == "1"
-        ok, _result = _run(form, lambda: id_ops.set_active(person, active, actor=_actor()))
+        ok, _result = run_form_operation(
+            form, lambda: id_ops.set_active(person, active, actor=_actor()))
         if ok:
             flash(_("The account %(name)s was reactivated.", name=person.username) if active
                   else _("The account %(name)s was deactivated.", name=person.username),
