@@ -112,6 +112,8 @@ class DetailsForm(CourseForm):
 
     def __init__(self, course: Course, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        #: Filled by validate_competencies, which WTForms skips when the box is empty.
+        self.competency_items: list[tuple[str, int]] = []
         self.target_positions.choices = position_choices()
         self.prerequisites.choices = course_choices(exclude_id=course.id)
 

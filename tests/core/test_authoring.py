@@ -533,6 +533,17 @@ def test_details_tags_competencies_and_prerequisites(client, auth, authors, make
     assert r.status_code == 400 and _course("DEMO-101").versions[0].title_vi == "Thuế xuất khẩu"
 
 
+def test_details_can_be_saved_with_no_competency(client, auth, authors):
+    """An empty competencies box clears them instead of failing."""
+    auth.login("an")
+    _build(client)
+    r = client.post("/authoring/DEMO-101/edit/details", data={
+        "title_vi": "Thuế xuất khẩu", "title_en": "Export duties", "estimated_minutes": "90",
+        "min_minutes": "0", "competencies": ""})
+    assert r.status_code == 302
+    assert _course("DEMO-101").versions[0].competencies == []
+
+
 def test_a_prerequisite_cycle_is_refused(authors):
     """A course cannot require a course that requires it."""
     an, _binh = authors
