@@ -20,6 +20,7 @@ run: setup system-deps
 
 ## make test: set everything up and run the whole test suite (core alone too)
 test: setup system-deps
+	$(BIN)/ruff check lms_core plugins tests
 	$(BIN)/pytest
 	LMS_PLUGINS=none $(BIN)/pytest tests/core -q -p no:cacheprovider
 

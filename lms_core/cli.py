@@ -104,6 +104,7 @@ def register_cli(app: Flask) -> None:
     from lms_core.demo.cli import demo_cli
     from lms_core.organisation.cli import import_cli
     from lms_core.scheduler import scheduler_cli
+    from lms_core.xapi.cli import xapi_cli
 
-    for group in (user_cli, demo_cli, import_cli, content_cli, scheduler_cli):
+    for group in (user_cli, demo_cli, import_cli, content_cli, scheduler_cli, xapi_cli):
         app.cli.add_command(group)

@@ -29,6 +29,7 @@ from lms_core.organisation.models import (
 )
 from lms_core.ratelimit import RateLimitCounter
 from lms_core.scheduler_models import SchedulerLease
+from lms_core.xapi.clients import XapiClient, XapiClientStatement
 from lms_core.xapi.models import Statement
 
 __all__ = [
@@ -59,4 +60,6 @@ __all__ = [
     "UnitEventLink",
     "UnitVersion",
     "User",
+    "XapiClient",
+    "XapiClientStatement",
 ]

@@ -203,7 +203,8 @@ def check_table_prefixes(plugin: LmsPlugin, registry=None) -> None:
         if cls.__module__.startswith(plugin.package + "."):
             table = mapper.local_table.name
             if not table.startswith(prefix):
-                raise PluginError(f"table {table!r} of plugin {plugin.name!r} must start with {prefix!r}")
+                raise PluginError(f"table {table!r} of plugin {plugin.name!r} must start "
+                                  f"with {prefix!r}")
 
 
 def enabled_plugin_names(app: Flask, available: dict[str, LmsPlugin]) -> list[str]:

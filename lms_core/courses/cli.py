@@ -48,7 +48,8 @@ def _import(path: Path, *, publish: bool, dry_run: bool, if_missing: bool) -> No
     failures = 0
     for package_path in package_dirs(path):
         code = _peek_code(package_path)
-        if if_missing and code and db.session.scalar(sa.select(Course.id).where(Course.code == code)):
+        exists = code and db.session.scalar(sa.select(Course.id).where(Course.code == code))
+        if if_missing and exists:
             click.echo(f"{package_path.name}: {code} exists, skipped")
             continue
         savepoint = db.session.begin_nested()

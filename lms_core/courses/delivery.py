@@ -105,7 +105,8 @@ def _check_lesson(enrolment: Enrolment, lesson: Lesson) -> None:
         raise UserError(_("This lesson is not part of your version of the course."))
 
 
-def progress_of(enrolment: Enrolment, lesson: Lesson, *, create: bool = True) -> LessonProgress | None:
+def progress_of(enrolment: Enrolment, lesson: Lesson, *,
+                create: bool = True) -> LessonProgress | None:
     progress = next((p for p in enrolment.progress if p.lesson_id == lesson.id), None)
     if progress is None and create:
         progress = LessonProgress(lesson_id=lesson.id)

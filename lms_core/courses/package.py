@@ -322,7 +322,7 @@ def read_course(source: _Source) -> tuple[CourseVersion, str, list[PackageProble
 
     for item in data.get("competencies") or []:
         where = at(item)
-        ccode = str((item or {}).get("code") or "").strip().upper() if isinstance(item, dict) else ""
+        ccode = str(item.get("code") or "").strip().upper() if isinstance(item, dict) else ""
         level = item.get("level") if isinstance(item, dict) else None
         if not ccode:
             problems.append(PackageProblem(where, "a competency needs a code"))

@@ -82,7 +82,8 @@ def create_user(
         raise UserError(_("A username is required."), field="username")
     code = (code or username).strip().upper()
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise UserError(_("The username %(name)s is already taken.", name=username), field="username")
+        raise UserError(_("The username %(name)s is already taken.", name=username),
+                        field="username")
     if db.session.scalar(sa.select(User.id).where(User.code == code)):
         raise UserError(_("The personnel code %(code)s is already used.", code=code), field="code")
     for role in roles:

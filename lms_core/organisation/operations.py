@@ -304,8 +304,9 @@ def end_assignment(user, *, on: date) -> Assignment:
     return current
 
 
-def save_position(code: str, name_vi: str, name_en: str = "", *, field: ProfessionalField | None = None,
-                  is_leadership: bool = False, description: str = "") -> JobPosition:
+def save_position(code: str, name_vi: str, name_en: str = "", *,
+                  field: ProfessionalField | None = None, is_leadership: bool = False,
+                  description: str = "") -> JobPosition:
     """Create the position with this code, or update it."""
     code = _clean_code(code, _("Position"))
     if not name_vi.strip():

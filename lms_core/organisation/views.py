@@ -50,7 +50,8 @@ def units():
         sa.select(Assignment.unit_id, sa.func.count()).where(Assignment.end_on.is_(None))
         .group_by(Assignment.unit_id)
     ).all())
-    return render_template("org/units.html", rows=rows, counts=counts, show_dissolved=show_dissolved)
+    return render_template("org/units.html", rows=rows, counts=counts,
+                           show_dissolved=show_dissolved)
 
 
 @bp.route("/units/<code>")

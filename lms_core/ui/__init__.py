@@ -13,6 +13,7 @@ from lms_core.identity import roles as R
 from lms_core.plugins import NavItem, loaded_plugins, plugin_hook
 from lms_core.ui import i18n
 
+
 def _core_nav() -> list[NavItem]:
     """The core's own navigation; plugins add theirs through :meth:`LmsPlugin.nav_items`."""
     return [
@@ -44,7 +45,8 @@ def wants_json() -> bool:
     if request.path.startswith(("/api/", "/xapi/")):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    accepted = request.accept_mimetypes
+    return best == "application/json" and accepted[best] > accepted["text/html"]
 
 
 def _messages():
@@ -95,9 +97,10 @@ def init_ui(app: Flask) -> None:
     from lms_core.courses import views as course_views
     from lms_core.organisation import admin_views, import_views, views
     from lms_core.ui.views import bp as ui_bp
+    from lms_core.xapi.lrs import bp as xapi_bp
 
     for bp in (ui_bp, views.bp, admin_views.bp, import_views.bp, course_views.bp,
-               player_views.bp, report_views.bp, authoring_views.bp, api_bp):
+               player_views.bp, report_views.bp, authoring_views.bp, api_bp, xapi_bp):
         app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_error)
     app.register_error_handler(Exception, handle_error)

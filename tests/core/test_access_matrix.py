@@ -305,6 +305,12 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         C("/api/v1/units/{root}/members", E(401, 403, 403, 403, 403, 200)),
         C("/api/v1/units/NO-SUCH-UNIT/members", E(401, 403, 403, 404, 404, 404)),
     ],
+    # The LRS: HTTP Basic credentials of an xAPI client, never the session.
+    ("xapi.about", "GET"): [C("/xapi/about", public(200))],
+    ("xapi.get_statements", "GET"): [C("/xapi/statements", public(401))],
+    ("xapi.post_statements", "POST"): [C("/xapi/statements", public(401), {})],
+    ("xapi.put_statement", "PUT"): [
+        C("/xapi/statements?statementId=0f4a8d2e-6c1b-4a53-9a77-2d8f5e1c9b10", public(401), {})],
     ("api.verify_certificate", "GET"): [
         C("/api/v1/certificates/{cert}", public(200)),
         C("/api/v1/certificates/HQ-0000-0000", public(404)),

@@ -178,9 +178,11 @@ def test_export_then_import_gives_the_same_course(tmp_path, make_course):
     for attr in ("title_vi", "title_en", "description_vi", "estimated_minutes", "min_minutes",
                  "require_all_lessons", "require_quiz_passed"):
         assert getattr(copy, attr) == getattr(original, attr), attr
-    assert [(l.kind, l.title_vi, l.minutes, l.body_vi, l.body_en, l.settings)
-            for l in copy.lessons] == [(l.kind, l.title_vi, l.minutes, l.body_vi, l.body_en,
-                                        l.settings) for l in original.lessons]
+    def shape(lesson):
+        return (lesson.kind, lesson.title_vi, lesson.minutes, lesson.body_vi, lesson.body_en,
+                lesson.settings)
+
+    assert [shape(x) for x in copy.lessons] == [shape(x) for x in original.lessons]
     strip = lambda q: (q.key, q.type, q.text_vi, q.choices, q.answer, q.explanation_vi)  # noqa: E731
     assert [strip(q) for q in copy.lessons[2].questions] == \
         [strip(q) for q in original.lessons[2].questions]

@@ -30,9 +30,12 @@ def _pdf_text(data: bytes) -> str:
     objects = {}
     for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", data, re.S):
         body = m.group(2)
-        stream = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
-        content = stream.group(1) if stream else b""
-        if stream and b"/FlateDecode" in body[:stream.start()]:
+        # The stream's bytes are exactly /Length long: compressed data may itself end in
+        # CR or LF, so its end cannot be found by looking for "endstream".
+        stream = re.search(rb"stream\r?\n", body)
+        length = re.search(rb"/Length (\d+)", body[:stream.start()]) if stream else None
+        content = body[stream.end():stream.end() + int(length.group(1))] if length else b""
+        if length and b"/FlateDecode" in body[:stream.start()]:
             content = zlib.decompress(content)
         objects[int(m.group(1))] = (body[:stream.start()] if stream else body, content)
 
