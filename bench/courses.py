@@ -113,7 +113,8 @@ def main() -> int:
     lms = Path(sys.executable).with_name("lms")
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
         env = os.environ | {"LMS_DATABASE_URL": f"sqlite:///{tmp}/lms.db",
-                            "LMS_INSTANCE_PATH": tmp, "LMS_CONFIG": "development"}
+                            "LMS_INSTANCE_PATH": tmp, "LMS_CONFIG": "development",
+                            "LMS_LOG_LEVEL": "WARNING"}
         os.environ.update(env)
         for command in (["db", "upgrade"], ["demo", "load", "--officers", str(args.officers)],
                         ["content", "import", str(ROOT / "content"), "--publish"]):
