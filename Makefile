@@ -16,7 +16,9 @@ run: setup system-deps
 	$(BIN)/lms db upgrade
 	$(BIN)/lms demo load --if-empty
 	$(BIN)/lms content import content --publish --if-missing
-	$(BIN)/lms run --host $(HOST) --port $(PORT)
+	@# The scheduler (sweeps study sessions, purges counters) runs beside the server and stops with it.
+	$(BIN)/lms scheduler run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/lms run --host $(HOST) --port $(PORT)
 
 ## make test: set everything up and run the whole test suite (core alone too)
 test: setup system-deps
