@@ -281,7 +281,7 @@ def study_seconds(user, year: int | None = None) -> float:
     :func:`study_hours`."""
     year = year or local_today().year
     start, end = year_bounds_utc(year)
-    total = db.session.scalar(sa.select(sa.func.sum(Statement.duration_seconds)).where(
+    total = db.session.scalar(sa.select(sa.func.sum(Statement.verified_seconds)).where(
         Statement.user_id == user.id,
         Statement.verb_id == V.VERBS["experienced"][0],
         Statement.voided.is_(False),
@@ -293,10 +293,11 @@ def study_hours(user, year: int | None = None) -> float:
     """Verified study time of ``user`` in calendar ``year`` (default: this year), in hours,
     rounded to 0.1.
 
-    Derived from the statements, the one record of learning: the sum of ``result.duration`` of
-    the user's ``experienced`` statements (one per closed study session, carrying only the
+    Derived from the statements, the one record of learning: the sum of the verified seconds
+    of the user's ``experienced`` statements (one per closed study session, carrying only the
     seconds the heartbeat rules counted: visible, active, no more than the wall clock, capped
-    per lesson) whose ``timestamp`` (the session's start) falls in the year, counted in the
+    per lesson; a statement sent by outside content through the LRS has none, whatever
+    duration it claims) whose ``timestamp`` (the session's start) falls in the year, counted in the
     platform's time zone (Asia/Ho_Chi_Minh). Voided statements are left out; sessions still
     open count once they are closed (by the learner or the sweeper). One indexed query.
     """

@@ -37,8 +37,13 @@ class Statement(db.Model):
     timestamp: so.Mapped[datetime] = so.mapped_column(index=True)
     stored: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
     voided: so.Mapped[bool] = so.mapped_column(default=False)
-    #: ``result.duration`` in seconds, for study-time roll-ups.
+    #: ``result.duration`` in seconds, as the statement says.
     duration_seconds: so.Mapped[float | None]
+    #: Study seconds the platform itself verified (visible, active, capped: see
+    #: courses/delivery.py). Set only by :func:`lms_core.xapi.statements.record`; statements
+    #: sent by outside content through the LRS leave it empty, so they never count as study
+    #: hours whatever duration they claim.
+    verified_seconds: so.Mapped[float | None]
     score_scaled: so.Mapped[float | None]
     success: so.Mapped[bool | None]
     completion: so.Mapped[bool | None]

@@ -156,6 +156,7 @@ def record(statement: TinCanStatement, *, user=None) -> Statement:
         stored=stored,
         duration_seconds=statement.result.duration.total_seconds()
         if statement.result is not None and statement.result.duration is not None else None,
+        verified_seconds=(res.get("extensions") or {}).get(V.EXT_VERIFIED_SECONDS),
         score_scaled=(res.get("score") or {}).get("scaled"),
         success=res.get("success"),
         completion=res.get("completion"),

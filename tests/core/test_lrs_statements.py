@@ -394,3 +394,29 @@ def test_cli_creates_a_client(runner, lrs_app):
     assert Http(lrs_app.test_client(), data["key"], data["secret"]).get().status_code == 200
     bad = runner.invoke(args=["xapi", "client", "create", "x", "--scope", "everything"])
     assert bad.exit_code != 0
+
+
+def test_time_claimed_by_outside_content_is_not_study_time(http, make_user, make_course):
+    """Content may send `experienced` with any duration; only the platform's own verified
+    time counts as study hours."""
+    from datetime import timedelta
+
+    from lms_core.courses import delivery
+    from lms_core.courses.catalogue import study_hours
+
+    officer = make_user("an")
+    experienced = "http://adlnet.gov/expapi/verbs/experienced"
+    claim = stmt(verb=experienced, name=officer.code, result={"duration": "PT10H"},
+                 context={"extensions": {
+                     "https://hoctap.customs.gov.vn/xapi/extensions/verified-seconds": 36000}})
+    assert http.post(claim).status_code == 200
+    assert db.session.scalar(sa.select(Row).where(Row.verb_id == experienced)).user_id \
+        == officer.id
+    assert study_hours(officer) == 0
+    enrolment = delivery.enrol(officer, make_course())
+    session = delivery.open_lesson(enrolment, enrolment.version.lessons[0])
+    delivery.heartbeat(session, seq=1, active_seconds=360,
+                       now=session.last_beat_at + timedelta(minutes=6))
+    delivery.close_session(session)
+    db.session.commit()
+    assert study_hours(officer) == 0.1
