@@ -112,6 +112,11 @@ class LmsPlugin:
         """Hook name (e.g. ``"dashboard"``) to a callable returning HTML for that place."""
         return {}
 
+    def load_demo(self, seed: int) -> str | None:
+        """Add the plugin's demo data after ``lms demo load`` loaded the core's (organisation,
+        officers, courses are there). Flush, never commit; return a one-line summary."""
+        return None
+
     def signal_receivers(self) -> Iterable[tuple[Signal, Callable]]:
         """Pairs of (core signal, receiver). The host connects each strongly, and calls the
         receiver only in apps where this plugin is enabled."""

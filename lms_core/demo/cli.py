@@ -37,6 +37,7 @@ def demo_load(officers, seed, if_empty, reset):
     from lms_core.demo import loader
     from lms_core.errors import UserError
     from lms_core.organisation import queries as q
+    from lms_core.plugins import loaded_plugins
 
     started = time.perf_counter()
     units, users = loader.database_counts()
@@ -58,6 +59,11 @@ def demo_load(officers, seed, if_empty, reset):
     try:
         result = loader.load_demo(officers=officers, seed=seed, progress=progress)
         db.session.commit()
+        for plugin in loaded_plugins().values():
+            summary = plugin.load_demo(seed)
+            db.session.commit()
+            if summary:
+                click.echo(f"{plugin.title}: {summary}")
     except UserError as exc:
         fail(exc)
     elapsed = time.perf_counter() - started

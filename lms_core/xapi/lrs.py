@@ -20,6 +20,7 @@ import base64
 import binascii
 import json
 import uuid as uuidlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,11 @@ READ_SCOPES = ("statements/read", "all/read")
 QUERY_PARAMS = frozenset({"agent", "verb", "activity", "registration", "related_activities",
                           "related_agents", "since", "until", "limit", "format", "attachments",
                           "ascending"})
+
+
+#: Callables ``check(client, statements)`` run before a batch is validated and stored; one
+#: raises :class:`LrsError` to refuse the batch (the cmi5 session rules register one).
+STATEMENT_CHECKS: list[Callable[[XapiClient, list[Any]], None]] = []
 
 
 class LrsError(UserError):
@@ -170,6 +176,8 @@ def store_statements(statements: list[Any], client: XapiClient, version: str) ->
     :class:`~lms_core.xapi.validation.StatementError`; changes nothing then."""
     if not client.has("statements/write"):
         raise LrsError(403, "This client may not store statements (scope statements/write).")
+    for check in STATEMENT_CHECKS:
+        check(client, statements)
     many = len(statements) > 1
     for i, statement in enumerate(statements):
         V.validate_statement(statement, f"statements[{i}]" if many else "statement",

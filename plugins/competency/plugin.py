@@ -12,6 +12,7 @@ class CompetencyPlugin(LmsPlugin):
     """
 
     name = "competency"
+    models = "plugins.competency.models"
     default_settings = {"COMPETENCY_LEVELS": 3}
 
     def blueprints(self):
