@@ -1,6 +1,11 @@
 from flask import Blueprint
 
-from plugins.competency import controllers
-
 bp = Blueprint("competency", __name__, url_prefix="/competency", template_folder="templates")
-bp.add_url_rule("/", "home", controllers.home)
+
+# The view modules add their routes to ``bp`` when imported.
+from plugins.competency import (  # noqa: E402,F401
+    assessment_views,
+    effect_views,
+    frameworks_views,
+    profile_views,
+)

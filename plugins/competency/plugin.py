@@ -20,11 +20,31 @@ class CompetencyPlugin(LmsPlugin):
 
         return [bp]
 
+    def cli_commands(self):
+        from plugins.competency.cli import competency_cli
+
+        return [competency_cli]
+
+    def jobs(self):
+        from plugins.competency import effect
+
+        return list(effect.JOBS)
+
+    def signal_receivers(self):
+        from plugins.competency import effect, evidence, gaps
+
+        return [*evidence.RECEIVERS, *gaps.RECEIVERS, *effect.RECEIVERS]
+
     def nav_items(self):
         return [NavItem("competency.home", _l("Competencies"), (), 30)]
 
     def template_hooks(self):
         return {"dashboard": self._dashboard_panel}
+
+    def load_demo(self, seed):
+        from plugins.competency import demo
+
+        return demo.load(seed)
 
     def _dashboard_panel(self, user, **kwargs):
         return render_template("competency/_dashboard_panel.html", user=user)

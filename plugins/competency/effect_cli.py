@@ -1,0 +1,3 @@
+"""Commands: (being built)."""
+
+from plugins.competency.cli import competency_cli  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views: (being built)."""
+
+from plugins.competency.blueprint import bp  # noqa: F401

@@ -1,0 +1,4 @@
+"""Gaps between required and achieved levels (being built)."""
+
+#: (signal, receiver) pairs the plugin connects.
+RECEIVERS: list = []
