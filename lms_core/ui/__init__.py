@@ -93,14 +93,18 @@ def handle_error(exc):
 
 def init_ui(app: Flask) -> None:
     from lms_core.api.views import bp as api_bp
+    from lms_core.cmi5 import views as cmi5_views
     from lms_core.courses import authoring_views, player_views, report_views
     from lms_core.courses import views as course_views
     from lms_core.organisation import admin_views, import_views, views
     from lms_core.ui.views import bp as ui_bp
+    from lms_core.xapi import admin_views as xapi_admin_views
+    from lms_core.xapi import document_views, record_views  # noqa: F401  (routes on xapi_bp)
     from lms_core.xapi.lrs import bp as xapi_bp
 
     for bp in (ui_bp, views.bp, admin_views.bp, import_views.bp, course_views.bp,
-               player_views.bp, report_views.bp, authoring_views.bp, api_bp, xapi_bp):
+               player_views.bp, report_views.bp, authoring_views.bp, api_bp, xapi_bp,
+               xapi_admin_views.bp, record_views.bp, cmi5_views.bp):
         app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_error)
     app.register_error_handler(Exception, handle_error)

@@ -1,0 +1,1 @@
+"""cmi5: launching external content that reports through the built-in LRS."""
