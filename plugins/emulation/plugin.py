@@ -12,6 +12,7 @@ class EmulationPlugin(LmsPlugin):
     """
 
     name = "emulation"
+    models = "plugins.emulation.models"
 
     def blueprints(self):
         from plugins.emulation.blueprint import bp
