@@ -1,6 +1,11 @@
 from flask import Blueprint
 
-from plugins.emulation import controllers
-
 bp = Blueprint("emulation", __name__, url_prefix="/emulation", template_folder="templates")
-bp.add_url_rule("/", "home", controllers.home)
+
+# The view modules add their routes to ``bp`` when imported.
+from plugins.emulation import (  # noqa: E402,F401
+    evidence_views,
+    review_views,
+    rules_views,
+    score_views,
+)

@@ -19,6 +19,26 @@ class EmulationPlugin(LmsPlugin):
 
         return [bp]
 
+    def cli_commands(self):
+        from plugins.emulation.cli import emulation_cli
+
+        return [emulation_cli]
+
+    def jobs(self):
+        from plugins.emulation import scoring
+
+        return list(scoring.JOBS)
+
+    def signal_receivers(self):
+        from plugins.emulation import scoring
+
+        return list(scoring.RECEIVERS)
+
+    def load_demo(self, seed):
+        from plugins.emulation import demo
+
+        return demo.load(seed)
+
     def nav_items(self):
         return [NavItem("emulation.home", _l("Emulation"), (), 40)]
 

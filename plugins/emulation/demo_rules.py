@@ -1,0 +1,5 @@
+"""Demo data (being built)."""
+
+
+def load(seed: int | None = None) -> str:
+    return ""

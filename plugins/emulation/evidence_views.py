@@ -1,0 +1,3 @@
+"""Views: (being built)."""
+
+from plugins.emulation.blueprint import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Commands: (being built)."""
+
+from plugins.emulation.cli import emulation_cli  # noqa: F401
