@@ -30,6 +30,8 @@ from lms_core.organisation.models import (
 from lms_core.ratelimit import RateLimitCounter
 from lms_core.scheduler_models import SchedulerLease
 from lms_core.xapi.clients import XapiClient, XapiClientStatement
+from lms_core.xapi.documents import XapiDocument
+from lms_core.xapi.forwarding import ForwardingTarget, OutboxEntry
 from lms_core.xapi.models import Statement
 
 __all__ = [
@@ -50,7 +52,10 @@ __all__ = [
     "QuizAttempt",
     "RateLimitCounter",
     "SchedulerLease",
+    "ForwardingTarget",
+    "OutboxEntry",
     "Statement",
+    "XapiDocument",
     "StudySession",
     "JobPosition",
     "ProfessionalField",

@@ -5,8 +5,9 @@ only its SHA-256 hex digest is kept. A fast hash is enough for a random token of
 and the check costs microseconds (:func:`authenticate`).
 
 Scopes (the xAPI OAuth scope names): ``statements/write``, ``statements/read``,
-``statements/read/mine`` (only the statements this client stored), ``all/read``, ``all`` and
-``define``. Only a client with ``all`` may void statements ("no voiding for content").
+``statements/read/mine`` (only the statements this client stored), ``all/read``, ``all``,
+``define``, ``state`` (State documents) and ``profile`` (Activity and Agent Profile
+documents). Only a client with ``all`` may void statements ("no voiding for content").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from lms_core.errors import UserError
 from lms_core.extensions import db
 
 SCOPES = ("statements/write", "statements/read", "statements/read/mine", "all/read", "all",
-          "define")
+          "define", "state", "profile")
 
 
 class XapiClient(db.Model):
