@@ -31,6 +31,22 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
     "LMS_XAPI_BASE": ("LMS_XAPI_BASE", "base IRI of the product's xAPI activities"),
     "LMS_XAPI_HOMEPAGE": ("LMS_XAPI_HOMEPAGE", "home page of the actors' xAPI accounts"),
     "LMS_XAPI_MAX_BATCH": ("LMS_XAPI_MAX_BATCH", "most statements in one POST to the LRS (500)"),
+    "LMS_XAPI_MAX_REQUEST_BYTES": ("LMS_XAPI_MAX_REQUEST_BYTES", "largest statements request to "
+                                   "the LRS, attachments included, in bytes (20 MiB)"),
+    "LMS_XAPI_FORWARD_ENDPOINT": ("LMS_XAPI_FORWARD_ENDPOINT", "external LRS to forward "
+                                  "statements to, until a target is saved at /admin/xapi (none)"),
+    "LMS_XAPI_FORWARD_KEY": ("LMS_XAPI_FORWARD_KEY", "key (Basic user) for that LRS"),
+    "LMS_XAPI_FORWARD_SECRET": ("LMS_XAPI_FORWARD_SECRET", "secret (Basic password) for that LRS"),
+    "LMS_XAPI_FORWARD_VERSION": ("LMS_XAPI_FORWARD_VERSION", "xAPI version sent to it: 1.0.3 "
+                                 "(default) or 2.0.0"),
+    "LMS_XAPI_FORWARD_BATCH_SIZE": ("LMS_XAPI_FORWARD_BATCH_SIZE", "statements per forwarding "
+                                    "request (50)"),
+    "LMS_XAPI_FORWARD_TIMEOUT": ("LMS_XAPI_FORWARD_TIMEOUT", "seconds to wait for the external "
+                                 "LRS to connect and answer (10)"),
+    "LMS_XAPI_ACTOR_ID": ("LMS_XAPI_ACTOR_ID", "how statements name a person: code (the "
+                          "personnel code, default) or pseudonym (a keyed hash); never e-mail"),
+    "LMS_XAPI_PSEUDONYM_KEY": ("LMS_XAPI_PSEUDONYM_KEY", "secret key of the pseudonyms "
+                               "(LMS_XAPI_ACTOR_ID=pseudonym); never change it afterwards"),
     "LMS_LOG_FORMAT": ("LMS_LOG_FORMAT", "text or json log lines on stderr (json in production)"),
     "LMS_LOG_LEVEL": ("LMS_LOG_LEVEL", "log level (INFO)"),
     "LMS_SCHEDULER_LEASE_SECONDS": ("LMS_SCHEDULER_LEASE_SECONDS", "the scheduler lease's length; "
@@ -78,8 +94,24 @@ class Config:
     LMS_XAPI_BASE = "https://hoctap.customs.gov.vn"
     LMS_XAPI_HOMEPAGE = "https://hoctap.customs.gov.vn"
     LMS_XAPI_PLATFORM = "Học tập Hải quan"
+    #: How statements name a person: "code" (account named by the personnel code, with the
+    #: name) or "pseudonym" (account named by a keyed hash of the code, no name). Never e-mail.
+    LMS_XAPI_ACTOR_ID = "code"
+    #: The pseudonyms' secret key (16 characters or more); changing it splits every person's
+    #: record in two.
+    LMS_XAPI_PSEUDONYM_KEY = ""
     #: Most statements the LRS accepts in one POST.
     LMS_XAPI_MAX_BATCH = 500
+    #: Largest statements request (JSON, or multipart/mixed with attachments), in bytes.
+    LMS_XAPI_MAX_REQUEST_BYTES = 20 * 1024 * 1024
+    #: Forwarding to an external LRS: the target until an HR administrator saves one at
+    #: /admin/xapi/forwarding (see lms_core/xapi/forwarding.py).
+    LMS_XAPI_FORWARD_ENDPOINT = ""
+    LMS_XAPI_FORWARD_KEY = ""
+    LMS_XAPI_FORWARD_SECRET = ""
+    LMS_XAPI_FORWARD_VERSION = "1.0.3"
+    LMS_XAPI_FORWARD_BATCH_SIZE = 50
+    LMS_XAPI_FORWARD_TIMEOUT = 10
     #: Where uploaded media (videos, PDFs) are kept; empty: ``instance/media``. In a cluster,
     #: a shared mount.
     LMS_MEDIA_DIR = ""

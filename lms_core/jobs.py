@@ -23,7 +23,18 @@ def purge_rate_limit_counters() -> None:
     db.session.commit()
 
 
+def forward_xapi_statements() -> None:
+    """Send the outbox's due statements to the external LRS (when forwarding is on).
+
+    Idempotent: a statement sent twice carries the same id, which the receiver stores once.
+    Commits after each batch (see :func:`lms_core.xapi.forwarding.forward_pending`)."""
+    from lms_core.xapi.forwarding import forward_pending
+
+    forward_pending()
+
+
 CORE_JOBS = [
     Job("core.sweep_study_sessions", sweep_study_sessions, "interval", {"minutes": 10}),
     Job("core.purge_rate_limit_counters", purge_rate_limit_counters, "interval", {"hours": 1}),
+    Job("core.forward_xapi_statements", forward_xapi_statements, "interval", {"minutes": 1}),
 ]
