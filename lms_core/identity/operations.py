@@ -56,6 +56,22 @@ def refresh_search_text(user: User) -> None:
     user.search_text = fold(f"{user.full_name} {user.code} {user.username}")
 
 
+def user_by_id(user_id: int) -> User | None:
+    """The user with this database id, or None."""
+    return db.session.get(User, user_id)
+
+
+def users_by_ids(ids) -> dict[int, User]:
+    """``id -> User`` for the given ids (unknown ids are left out); loads in chunks."""
+    wanted = sorted(set(ids))
+    found: dict[int, User] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        rows = db.session.scalars(sa.select(User).where(User.id.in_(chunk)))
+        found.update((u.id, u) for u in rows)
+    return found
+
+
 def get_user(code_or_username: str) -> User | None:
     """The user with this personnel code or username (case-insensitive), or None."""
     key = (code_or_username or "").strip()

@@ -32,6 +32,14 @@ def unit_by_code(code: str) -> Unit | None:
     return db.session.scalar(sa.select(Unit).where(Unit.code == code.strip().upper()))
 
 
+def positions(active_only: bool = True) -> list[JobPosition]:
+    """The job positions, by code (only the active ones unless ``active_only`` is False)."""
+    stmt = sa.select(JobPosition).order_by(JobPosition.code)
+    if active_only:
+        stmt = stmt.where(JobPosition.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
 def position_by_code(code: str) -> JobPosition | None:
     return db.session.scalar(sa.select(JobPosition).where(JobPosition.code == code.strip().upper()))
 

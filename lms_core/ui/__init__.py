@@ -25,6 +25,7 @@ def _core_nav() -> list[NavItem]:
         NavItem("org.users", _l("People"), (R.UNIT_HEAD, R.HR_ADMIN), 81),
         NavItem("org.positions", _l("Job positions"), (R.HR_ADMIN,), 82),
         NavItem("hr_import.index", _l("Import"), (R.HR_ADMIN,), 83),
+        NavItem("xapi_admin.index", _l("Learning records (xAPI)"), (R.HR_ADMIN,), 84),
     ]
 
 
