@@ -13,7 +13,8 @@ class CompetencyPlugin(LmsPlugin):
 
     name = "competency"
     models = "plugins.competency.models"
-    default_settings = {"COMPETENCY_LEVELS": 3}
+    default_settings = {"COMPETENCY_LEVELS": 3, "COMPETENCY_FRAMEWORK": None,
+                        "COMPETENCY_RATING_MAX_AGE_DAYS": 730}
 
     def blueprints(self):
         from plugins.competency.blueprint import bp
@@ -26,9 +27,9 @@ class CompetencyPlugin(LmsPlugin):
         return [competency_cli]
 
     def jobs(self):
-        from plugins.competency import effect
+        from plugins.competency import assessments, effect, evidence
 
-        return list(effect.JOBS)
+        return [*assessments.JOBS, *evidence.JOBS, *effect.JOBS]
 
     def signal_receivers(self):
         from plugins.competency import effect, evidence, gaps

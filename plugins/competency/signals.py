@@ -20,3 +20,12 @@ Sent when a sitting of a competency assessment is graded. The `sender` is the
 :class:`~plugins.competency.models.Sitting`; `levels` maps competency code to level placed.
 """,
 )
+
+framework_published = _signals.signal(
+    "competency-framework-published",
+    """
+Sent when a framework version is published (it replaces the one in force). The `sender` is
+the :class:`~plugins.competency.models.Framework`. Levels and gaps are rebuilt then, because
+the competencies and scale they are read against changed.
+""",
+)
