@@ -14,7 +14,10 @@ class CompetencyPlugin(LmsPlugin):
     name = "competency"
     models = "plugins.competency.models"
     default_settings = {"COMPETENCY_LEVELS": 3, "COMPETENCY_FRAMEWORK": None,
-                        "COMPETENCY_RATING_MAX_AGE_DAYS": 730}
+                        "COMPETENCY_RATING_MAX_AGE_DAYS": 730,
+                        "COMPETENCY_EFFECT_WINDOW_DAYS": 365, "COMPETENCY_EFFECT_MIN_N": 5,
+                        "COMPETENCY_RERATING_DAYS": 90, "COMPETENCY_RATING_REMINDER_DAYS": 14,
+                        "COMPETENCY_ROTATION_TERM_MONTHS": 36}
 
     def blueprints(self):
         from plugins.competency.blueprint import bp
