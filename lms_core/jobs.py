@@ -33,8 +33,18 @@ def forward_xapi_statements() -> None:
     forward_pending()
 
 
+def sweep_cmi5_sessions() -> None:
+    """Abandon cmi5 sessions whose AU went silent; deactivate the clients of ended ones."""
+    from lms_core.cmi5.operations import sweep
+    from lms_core.extensions import db
+
+    sweep()
+    db.session.commit()
+
+
 CORE_JOBS = [
     Job("core.sweep_study_sessions", sweep_study_sessions, "interval", {"minutes": 10}),
     Job("core.purge_rate_limit_counters", purge_rate_limit_counters, "interval", {"hours": 1}),
     Job("core.forward_xapi_statements", forward_xapi_statements, "interval", {"minutes": 1}),
+    Job("core.sweep_cmi5_sessions", sweep_cmi5_sessions, "interval", {"minutes": 10}),
 ]

@@ -1,5 +1,12 @@
 """Every core model, imported in one place so Alembic and ``create_all`` see them all."""
 
+from lms_core.cmi5.models import (
+    Cmi5AuState,
+    Cmi5Package,
+    Cmi5PackageFile,
+    Cmi5Registration,
+    Cmi5Session,
+)
 from lms_core.courses.models import (
     Certificate,
     Course,
@@ -35,6 +42,11 @@ from lms_core.xapi.forwarding import ForwardingTarget, OutboxEntry
 from lms_core.xapi.models import Statement
 
 __all__ = [
+    "Cmi5AuState",
+    "Cmi5Package",
+    "Cmi5PackageFile",
+    "Cmi5Registration",
+    "Cmi5Session",
     "Assignment",
     "Certificate",
     "Course",

@@ -542,6 +542,9 @@ def check_ready(version: CourseVersion) -> None:
     for lesson in version.lessons:
         if lesson.kind == "text" and not (lesson.body_vi or "").strip():
             raise UserError(_("The lesson “%(title)s” is empty.", title=lesson.title_vi))
+        if lesson.kind == "cmi5" and not (lesson.settings or {}).get("au_id"):
+            raise UserError(_("The cmi5 lesson “%(title)s” names no assignable unit of a "
+                              "course structure.", title=lesson.title_vi))
         if lesson.kind == "quiz" and (lesson.settings or {}).get("draw", 0) > len(
                 lesson.questions):
             raise UserError(_("The quiz “%(title)s” draws more questions than it has.",

@@ -147,7 +147,9 @@ class NewLessonForm(AuthoringForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(name, str(get_kind(name).label)) for name in kind_names()]
+        # cmi5 lessons come from a package's course structure; the editor cannot make one.
+        self.kind.choices = [(name, str(get_kind(name).label)) for name in kind_names()
+                             if name != "cmi5"]
 
 
 class LessonForm(AuthoringForm):

@@ -128,7 +128,8 @@ def open_lesson(enrolment: Enrolment, lesson: Lesson) -> StudySession:
     db.session.flush()
     if first_time:
         xs.record(xs.build(enrolment.user, "launched", xs.course_activity(enrolment.version),
-                           context=xs.learning_context(enrolment)), user=enrolment.user)
+                           context=xs.learning_context(enrolment),
+                           timestamp=session.started_at), user=enrolment.user)
     return session
 
 
@@ -154,6 +155,11 @@ def heartbeat(session: StudySession, *, seq: int, active_seconds: float,
     progress = progress_of(enrolment, lesson)
     room = max(0, lesson_cap_seconds(lesson) - progress.verified_seconds)
     counted = min(accepted, room)
+    if session.last_seq == 0:
+        # The page reported once: the visit is a study session in the record.
+        xs.record(xs.build(enrolment.user, "initialized", xs.lesson_activity(lesson),
+                           context=_session_context(enrolment, lesson, session),
+                           timestamp=session.started_at), user=enrolment.user)
     session.last_seq = seq
     session.last_beat_at = now
     session.reported_seconds += int(active_seconds)
@@ -165,21 +171,34 @@ def heartbeat(session: StudySession, *, seq: int, active_seconds: float,
     return counted
 
 
+def _session_context(enrolment: Enrolment, lesson: Lesson, session: StudySession):
+    return xs.learning_context(enrolment, lesson,
+                               extensions={V.EXT_STUDY_SESSION: session.id})
+
+
 def close_session(session: StudySession, *, now: datetime | None = None) -> None:
-    """End a study session; its counted time becomes one ``experienced`` statement."""
+    """End a study session. Its counted time becomes one ``experienced`` statement; a session
+    that reported (and so was ``initialized``) is ``terminated`` with its wall-clock length."""
     if session.closed_at is not None:
         return
     session.closed_at = now or utcnow()
-    if session.counted_seconds > 0:
+    if session.counted_seconds > 0 or session.last_seq > 0:
         enrolment = db.session.get(Enrolment, session.enrolment_id)
         lesson = db.session.get(Lesson, session.lesson_id)
-        row = xs.record(xs.build(
-            enrolment.user, "experienced", xs.lesson_activity(lesson),
-            result_=xs.result(duration_seconds=session.counted_seconds,
-                              extensions={V.EXT_VERIFIED_SECONDS: session.counted_seconds}),
-            context=xs.learning_context(enrolment, lesson), timestamp=session.started_at),
-            user=enrolment.user)
-        session.statement_id = row.statement_id
+        context = _session_context(enrolment, lesson, session)
+        if session.counted_seconds > 0:
+            row = xs.record(xs.build(
+                enrolment.user, "experienced", xs.lesson_activity(lesson),
+                result_=xs.result(duration_seconds=session.counted_seconds,
+                                  extensions={V.EXT_VERIFIED_SECONDS: session.counted_seconds}),
+                context=context, timestamp=session.started_at), user=enrolment.user)
+            session.statement_id = row.statement_id
+        if session.last_seq > 0:
+            length = max(0.0, (session.closed_at - session.started_at).total_seconds())
+            xs.record(xs.build(enrolment.user, "terminated", xs.lesson_activity(lesson),
+                               result_=xs.result(duration_seconds=round(length)),
+                               context=context, timestamp=session.closed_at),
+                      user=enrolment.user)
     db.session.flush()
 
 
@@ -203,6 +222,7 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson) -> LessonProgress:
     if progress.completed_at is None:
         _mark_completed(enrolment, lesson, progress)
         check_completion(enrolment)
+        _record_progress(enrolment)
     return progress
 
 
@@ -212,6 +232,17 @@ def _mark_completed(enrolment, lesson, progress) -> None:
                        result_=xs.result(completion=True),
                        context=xs.learning_context(enrolment, lesson)), user=enrolment.user)
     db.session.flush()
+
+
+def _record_progress(enrolment: Enrolment) -> None:
+    """After a lesson is completed: ``progressed`` with the share of lessons done, unless the
+    course is now completed (its ``completed`` statement says so)."""
+    if enrolment.completed_at is not None:
+        return
+    xs.record(xs.build(enrolment.user, "progressed", xs.course_activity(enrolment.version),
+                       result_=xs.result(extensions={
+                           V.EXT_PROGRESS: progress_summary(enrolment)["percent"]}),
+                       context=xs.learning_context(enrolment)), user=enrolment.user)
 
 
 # -- quizzes ----------------------------------------------------------------------------------
@@ -251,7 +282,16 @@ def start_attempt(enrolment: Enrolment, lesson: Lesson, *, rng: random.Random | 
                           number=len(attempts) + 1, drawn=drawn, responses={})
     db.session.add(attempt)
     db.session.flush()
+    xs.record(xs.build(enrolment.user, "attempted", xs.lesson_activity(lesson),
+                       context=_attempt_context(enrolment, lesson, attempt),
+                       timestamp=attempt.started_at), user=enrolment.user)
     return attempt
+
+
+def _attempt_context(enrolment: Enrolment, lesson: Lesson, attempt: QuizAttempt, *,
+                     question: bool = False):
+    return xs.learning_context(enrolment, lesson, question=question,
+                               extensions={V.EXT_ATTEMPT: attempt.number})
 
 
 def grade(question: Question, response) -> bool:
@@ -277,13 +317,6 @@ def grade(question: Question, response) -> bool:
     return fold(str(response or "")) in accepted
 
 
-def _response_text(question: Question, response) -> str:
-    if question.type in ("single", "multiple"):
-        items = response if isinstance(response, list) else [response]
-        return "[,]".join(str(i) for i in items if i is not None)
-    return str(response if response is not None else "")
-
-
 def submit_attempt(attempt: QuizAttempt, responses: dict, *, now: datetime | None = None
                    ) -> QuizAttempt:
     """Grade an attempt once. ``responses`` maps question id (as text) to the response. A
@@ -303,28 +336,30 @@ def submit_attempt(attempt: QuizAttempt, responses: dict, *, now: datetime | Non
         max_score += question.points
         score += question.points if correct else 0
         xs.record(xs.build(
-            enrolment.user, "answered",
-            xs.activity(f"course/{enrolment.version.code}/lesson/{lesson.key}/question/"
-                        f"{question.key}", "question", question.text_vi[:200],
-                        question.text_en[:200]),
-            result_=xs.result(success=correct, response=_response_text(question, response)),
-            context=xs.learning_context(enrolment, lesson)), user=enrolment.user)
+            enrolment.user, "answered", xs.question_activity(lesson, question),
+            result_=xs.result(success=correct, response=xs.response_text(question, response)),
+            context=_attempt_context(enrolment, lesson, attempt, question=True)),
+            user=enrolment.user)
     attempt.responses = kept
     attempt.score, attempt.max_score = score, max_score
     scaled = score / max_score if max_score else 0.0
     attempt.passed = scaled * 100 >= lesson.settings.get("pass_mark", 70) - 1e-9
     attempt.submitted_at = now or utcnow()
+    taken = max(0.0, (attempt.submitted_at - attempt.started_at).total_seconds())
     xs.record(xs.build(
         enrolment.user, "passed" if attempt.passed else "failed", xs.lesson_activity(lesson),
         result_=xs.result(success=attempt.passed, completion=True, scaled=scaled, raw=score,
-                          max_score=max_score),
-        context=xs.learning_context(enrolment, lesson)), user=enrolment.user)
+                          max_score=max_score, duration_seconds=round(taken)),
+        context=_attempt_context(enrolment, lesson, attempt)), user=enrolment.user)
     progress = progress_of(enrolment, lesson)
     graded = lesson.settings.get("graded", True)
-    if progress.completed_at is None and (attempt.passed or not graded):
+    newly_completed = progress.completed_at is None and (attempt.passed or not graded)
+    if newly_completed:
         _mark_completed(enrolment, lesson, progress)
     db.session.flush()
     check_completion(enrolment)
+    if newly_completed:
+        _record_progress(enrolment)
     return attempt
 
 

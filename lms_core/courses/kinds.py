@@ -293,3 +293,29 @@ def _dump_question(q: Question) -> dict[str, Any]:
     if q.explanation_en:
         out["explanation_en"] = q.explanation_en
     return out
+
+
+# -- cmi5 -------------------------------------------------------------------------------------
+@register
+class Cmi5Lesson(LessonKind):
+    """One assignable unit (AU) of a cmi5 course structure, launched through the LRS
+    (:mod:`lms_core.cmi5`, docs/cmi5.md). The lesson's settings hold the AU's course-structure
+    data; it is completed when the AU is satisfied (its moveOn rule, or waived by staff)."""
+
+    name = "cmi5"
+    label = _l("Interactive content (cmi5)")
+    template = "cmi5/lesson.html"
+    needs_file = False
+
+    def is_complete_on_visit(self, lesson):
+        return False
+
+    def load(self, lesson, spec, package, problems):
+        from lms_core.cmi5.structure import load_lesson
+
+        load_lesson(lesson, spec, package, problems)
+
+    def dump(self, lesson, writer):
+        from lms_core.cmi5.structure import dump_lesson
+
+        return dump_lesson(lesson, writer)

@@ -159,7 +159,9 @@ def retry_all():
 @bp.get("/clients")
 @role_required(R.HR_ADMIN)
 def client_list():
-    rows = db.session.scalars(sa.select(clients.XapiClient).order_by(
+    # cmi5 mints one short-lived client per launched session: they are not listed here.
+    rows = db.session.scalars(sa.select(clients.XapiClient).where(
+        clients.XapiClient.name.not_like("cmi5 session %")).order_by(
         clients.XapiClient.active.desc(), clients.XapiClient.name, clients.XapiClient.id))
     return render_template("xapi_admin/clients.html", clients=list(rows),
                            scope_label=scope_label, lrs_endpoint=_lrs_endpoint())

@@ -134,6 +134,17 @@ def _written(document: D.XapiDocument | None) -> Response:
 
 
 # -- the three document resources -----------------------------------------------------------------
+#: Callables ``check(client, method, context, document_id)`` run before a document is written
+#: or deleted (``document_id`` None for a multiple delete); one raises :class:`LrsError` to
+#: refuse (cmi5 keeps AUs from changing ``LMS.LaunchData``).
+WRITE_CHECKS: list = []
+
+
+def _check_write(context: D.Context, document_id: str | None) -> None:
+    for check in WRITE_CHECKS:
+        check(_client(), _method(), context, document_id)
+
+
 def _document_resource(context: D.Context, id_name: str, args: dict[str, str], what: str,
                        *, multiple_delete: bool,
                        put_precondition: Literal["existing", "always"] | None) -> Response:
@@ -144,6 +155,7 @@ def _document_resource(context: D.Context, id_name: str, args: dict[str, str], w
             ids, newest = D.document_ids(context, _since(args))
             return _json_response(ids, newest)
         if method == "DELETE" and multiple_delete:
+            _check_write(context, None)
             D.delete_all(context)
             return _written(None)
         raise LrsError(400, f"The {id_name} parameter is required.")
@@ -157,6 +169,7 @@ def _document_resource(context: D.Context, id_name: str, args: dict[str, str], w
         if document is None:
             raise LrsError(404, f"No {what} has the {id_name} {document_id!r} here.")
         return _document_response(document)
+    _check_write(context, document_id)
     if method == "DELETE":
         D.delete(context, document_id, _preconditions())
         return _written(None)

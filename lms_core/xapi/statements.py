@@ -1,17 +1,20 @@
 """Building and storing statements. Every learning event goes through :func:`record`.
 
-Statements are built with the ``tincan`` models; actors are platform accounts
-(``homePage`` = ``LMS_XAPI_HOMEPAGE``, ``name`` = the personnel code), never e-mail addresses.
+Statements are built with the ``tincan`` models, as docs/xapi-profile.md defines them; actors
+are platform accounts (``homePage`` = ``LMS_XAPI_HOMEPAGE``, ``name`` = the personnel code or
+its pseudonym, see :data:`ACTOR_ID_MODES`), never e-mail addresses.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from tincan import (
     Activity,
     ActivityDefinition,
@@ -20,6 +23,7 @@ from tincan import (
     Context,
     ContextActivities,
     Extensions,
+    InteractionComponent,
     LanguageMap,
     Result,
     Score,
@@ -30,6 +34,7 @@ from tincan import Statement as TinCanStatement
 from lms_core.db import utcnow
 from lms_core.extensions import db
 from lms_core.signals.xapi import statement_stored
+from lms_core.xapi import models
 from lms_core.xapi import vocabulary as V
 from lms_core.xapi.models import Statement
 
@@ -40,23 +45,115 @@ def base_iri() -> str:
     return current_app.config["LMS_XAPI_BASE"].rstrip("/")
 
 
+# -- actors -------------------------------------------------------------------------------------
+#: ``LMS_XAPI_ACTOR_ID``: how statements name a person (always an ``account`` on
+#: ``LMS_XAPI_HOMEPAGE``, never an e-mail address): ``code``, the personnel code, with the
+#: person's name; or ``pseudonym``, an opaque keyed hash of the code and no name (as Open edX's
+#: ``external_id``), for installations whose statements leave the agency.
+ACTOR_ID_MODES = ("code", "pseudonym")
+
+#: (key, number of users) -> {pseudonym: user id}, rebuilt when users are added.
+_PSEUDONYMS: dict[str, tuple[int, dict[str, int]]] = {}
+
+
+def actor_id_mode() -> str:
+    mode = current_app.config.get("LMS_XAPI_ACTOR_ID", "code")
+    if mode not in ACTOR_ID_MODES:
+        raise RuntimeError(f"LMS_XAPI_ACTOR_ID must be one of {', '.join(ACTOR_ID_MODES)}, "
+                           f"not {mode!r}.")
+    return mode
+
+
+def pseudonym(code: str) -> str:
+    """The stable pseudonym of personnel code ``code``: 32 hex digits of an HMAC-SHA256
+    keyed with ``LMS_XAPI_PSEUDONYM_KEY`` (which must never change once statements exist)."""
+    key = current_app.config.get("LMS_XAPI_PSEUDONYM_KEY") or ""
+    if len(key) < 16:
+        raise RuntimeError("LMS_XAPI_ACTOR_ID=pseudonym needs LMS_XAPI_PSEUDONYM_KEY (a secret "
+                           "of 16 characters or more, never changed afterwards).")
+    return hmac.new(key.encode(), code.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def account_name(user) -> str:
+    """The ``account.name`` that identifies ``user`` in statements."""
+    return pseudonym(user.code) if actor_id_mode() == "pseudonym" else user.code
+
+
 def actor(user) -> Agent:
-    return Agent(name=user.full_name,
-                 account=AgentAccount(home_page=current_app.config["LMS_XAPI_HOMEPAGE"],
-                                      name=user.code))
+    """``user`` as an xAPI Agent: an account on ``LMS_XAPI_HOMEPAGE`` (see
+    :data:`ACTOR_ID_MODES`). A pseudonymous actor carries no name."""
+    account = AgentAccount(home_page=current_app.config["LMS_XAPI_HOMEPAGE"],
+                           name=account_name(user))
+    if actor_id_mode() == "pseudonym":
+        return Agent(account=account)
+    return Agent(name=user.full_name, account=account)
 
 
+def user_for_actor(actor_json: dict[str, Any]):
+    """The platform user an actor (xAPI JSON) identifies, or None: an account on
+    ``LMS_XAPI_HOMEPAGE`` named as :func:`account_name` names users."""
+    import sqlalchemy as sa
+
+    from lms_core.identity.models import User
+
+    account = actor_json.get("account") if isinstance(actor_json, dict) else None
+    if not isinstance(account, dict) or \
+            account.get("homePage") != current_app.config["LMS_XAPI_HOMEPAGE"]:
+        return None
+    name = str(account.get("name") or "")
+    # No autoflush: a batch being stored is flushed once, not once per actor looked up.
+    with db.session.no_autoflush:
+        if actor_id_mode() == "code":
+            return db.session.scalar(sa.select(User).where(User.code == name))
+        key = current_app.config.get("LMS_XAPI_PSEUDONYM_KEY") or ""
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+        cached = _PSEUDONYMS.get(key)
+        if cached is None or cached[0] != count:
+            cached = (count, {pseudonym(code): uid for uid, code in
+                              db.session.execute(sa.select(User.id, User.code))})
+            _PSEUDONYMS[key] = cached
+        user_id = cached[1].get(name)
+        return db.session.get(User, user_id) if user_id is not None else None
+
+
+def users_for_actors(actors: list[dict[str, Any]]) -> list:
+    """:func:`user_for_actor` of each actor, in one query for a whole batch (``code`` mode;
+    the ``pseudonym`` mode looks each one up in its cached map)."""
+    import sqlalchemy as sa
+
+    from lms_core.identity.models import User
+
+    if actor_id_mode() != "code":
+        return [user_for_actor(a) for a in actors]
+    home = current_app.config["LMS_XAPI_HOMEPAGE"]
+    names = []
+    for actor_json in actors:
+        account = actor_json.get("account") if isinstance(actor_json, dict) else None
+        ours = isinstance(account, dict) and account.get("homePage") == home
+        names.append(str(account.get("name") or "") if ours else None)
+    wanted = {n for n in names if n}
+    with db.session.no_autoflush:
+        users = {u.code: u for u in db.session.scalars(
+            sa.select(User).where(User.code.in_(wanted)))} if wanted else {}
+    return [users.get(n) if n else None for n in names]
+
+
+# -- verbs and activities -----------------------------------------------------------------------
 def verb(key: str) -> Verb:
     iri, vi, en = V.VERBS[key]
     return Verb(id=iri, display=LanguageMap({"vi-VN": vi, "en-US": en}))
 
 
+def names(vi: str, en: str | None) -> LanguageMap:
+    """A language map in Vietnamese and English (English falls back to the Vietnamese)."""
+    return LanguageMap({"vi-VN": vi, "en-US": en or vi})
+
+
 def activity(path: str, kind: str, name_vi: str, name_en: str) -> Activity:
     return Activity(
         id=f"{base_iri()}/xapi/activities/{path}",
-        definition=ActivityDefinition(
-            name=LanguageMap({"vi-VN": name_vi, "en-US": name_en or name_vi}),
-            type=V.ACTIVITY_TYPES[kind]))
+        definition=ActivityDefinition(name=names(name_vi, name_en),
+                                      type=V.ACTIVITY_TYPES[kind]))
 
 
 def course_activity(version) -> Activity:
@@ -75,21 +172,95 @@ def lesson_activity(lesson) -> Activity:
     return activity(f"course/{code}/lesson/{lesson.key}", kind, lesson.title_vi, lesson.title_en)
 
 
-def learning_context(enrolment, lesson=None) -> Context:
-    """Registration of the enrolment; the lesson's module as parent and the course as
-    grouping (or the course as parent for course-level statements)."""
-    course = course_activity(enrolment.version)
-    if lesson is not None:
-        activities = ContextActivities(parent=[module_activity(lesson.module)], grouping=[course])
-    else:
-        activities = ContextActivities()
+#: How a quiz question type is described as a cmi.interaction.
+INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "true_false": "true-false",
+                     "short_answer": "fill-in"}
+
+
+def question_activity(lesson, question) -> Activity:
+    """A quiz question as a ``cmi.interaction`` activity, with its interaction type, its
+    choices (ids ``"0"``, ``"1"``, ... in the author's order) and correct responses."""
+    code = lesson.module.version.code
+    base = activity(f"course/{code}/lesson/{lesson.key}/question/{question.key}", "question",
+                    question.text_vi[:200], (question.text_en or "")[:200])
+    definition = base.definition
+    definition.interaction_type = INTERACTION_TYPES.get(question.type, "other")
+    if question.type in ("single", "multiple"):
+        definition.choices = [InteractionComponent(
+            id=str(i), description=names(c.get("text", ""), c.get("text_en")))
+            for i, c in enumerate(question.choices)]
+        right = [str(i) for i, c in enumerate(question.choices) if c.get("correct")]
+        definition.correct_responses_pattern = ["[,]".join(right)] if right else []
+    elif question.type == "true_false":
+        definition.correct_responses_pattern = [
+            "true" if question.answer.get("answer") else "false"]
+    elif question.type == "short_answer":
+        definition.correct_responses_pattern = [str(a) for a in question.answer.get("answers", [])]
+    return base
+
+
+def response_text(question, response) -> str:
+    """A learner's response in the xAPI format of the question's interaction type: choice
+    ids joined by ``[,]``, ``true``/``false``, or the text typed."""
+    if question.type in ("single", "multiple"):
+        items = response if isinstance(response, list) else [response]
+        return "[,]".join(str(i) for i in items if i is not None and str(i) != "")
+    if question.type == "true_false":
+        value = {"true": True, "false": False}.get(str(response).lower()) \
+            if isinstance(response, str) else response
+        return "" if value is None else ("true" if value else "false")
+    return str(response if response is not None else "")
+
+
+def profile_activity() -> Activity:
+    """The profile version every statement of the product follows (context category)."""
+    return Activity(id=V.PROFILE_VERSION_IRI, definition=ActivityDefinition(
+        name=names("Hồ sơ xAPI Học tập Hải quan " + V.PROFILE_VERSION,
+                   "Customs Learning xAPI profile " + V.PROFILE_VERSION),
+        type=V.ACTIVITY_TYPES["profile"]))
+
+
+# -- context and result -------------------------------------------------------------------------
+def language() -> str:
+    """The language the learner works in: the UI's (vi-VN outside a request)."""
+    if has_request_context():
+        from flask_babel import get_locale
+
+        return "en-US" if str(get_locale() or "vi") == "en" else "vi-VN"
+    return "vi-VN"
+
+
+def context(*, registration: str | None = None, parent: list[Activity] | None = None,
+            grouping: list[Activity] | None = None, revision: str | None = None,
+            extensions: dict | None = None) -> Context:
+    """A context in the product's profile: the profile as category, the language, the
+    platform; registration, parent, grouping and extensions as given."""
     return Context(
-        registration=uuid.UUID(enrolment.registration),
-        context_activities=activities,
-        language="vi-VN",
+        registration=uuid.UUID(registration) if registration else None,
+        context_activities=ContextActivities(parent=parent or None, grouping=grouping or None,
+                                             category=[profile_activity()]),
+        revision=revision, language=language(),
         platform=current_app.config["LMS_XAPI_PLATFORM"],
-        extensions=Extensions({V.EXT_COURSE_VERSION: enrolment.version.number}),
-    )
+        extensions=Extensions(extensions) if extensions else None)
+
+
+def learning_context(enrolment, lesson=None, *, question: bool = False,
+                     extensions: dict | None = None) -> Context:
+    """The context of a course player statement: the enrolment's registration and the course
+    version (revision and extension). A course-level statement has no parent; a lesson's
+    statement has the module as parent and the course as grouping; a quiz question's
+    (``question=True``) has the quiz as parent and the module and course as grouping."""
+    version = enrolment.version
+    parent = grouping = None
+    if lesson is not None:
+        course, module = course_activity(version), module_activity(lesson.module)
+        if question:
+            parent, grouping = [lesson_activity(lesson)], [module, course]
+        else:
+            parent, grouping = [module], [course]
+    return context(registration=enrolment.registration, parent=parent, grouping=grouping,
+                   revision=str(version.number),
+                   extensions={V.EXT_COURSE_VERSION: version.number, **(extensions or {})})
 
 
 def result(*, duration_seconds: float | None = None, completion: bool | None = None,
@@ -116,15 +287,38 @@ def build(user, verb_key: str, obj: Activity, *, result_: Result | None = None,
         context=context, timestamp=when.replace(microsecond=when.microsecond // 1000 * 1000))
 
 
+# -- competency assessments (built for the competency plugin) -----------------------------------
+def assessment_activity(exam_code: str, title_vi: str, title_en: str | None) -> Activity:
+    """A competency assessment (exam) as an activity of type assessment."""
+    return activity(f"competency/exam/{exam_code}", "assessment", title_vi, title_en or "")
+
+
+def assessment_result(user, *, exam_code: str, title_vi: str, title_en: str | None,
+                      registration: str, passed: bool, right: int, total: int,
+                      levels: dict[str, int], started_at: datetime, submitted_at: datetime,
+                      framework: str | None = None) -> TinCanStatement:
+    """The result of a competency assessment sitting, as the profile defines it: ``passed``
+    or ``failed`` (the exam's overall decision) the exam, with the share of items right as
+    the scaled score, the sitting's length, and the level placed per competency
+    (:data:`~lms_core.xapi.vocabulary.EXT_COMPETENCY_LEVELS`). The caller records it with
+    :func:`record`."""
+    extensions = {V.EXT_COMPETENCY_FRAMEWORK: framework} if framework else None
+    return build(
+        user, "passed" if passed else "failed",
+        assessment_activity(exam_code, title_vi, title_en),
+        result_=result(success=passed, completion=True,
+                       scaled=right / total if total else 0.0, raw=right, max_score=total,
+                       duration_seconds=max(0.0, (submitted_at - started_at).total_seconds()),
+                       extensions={V.EXT_COMPETENCY_LEVELS: {
+                           str(code): int(level) for code, level in sorted(levels.items())}}),
+        context=context(registration=registration, extensions=extensions),
+        timestamp=submitted_at)
+
+
 def actor_key(actor_json: dict[str, Any]) -> str:
-    """The inverse functional identifier of an actor as one string."""
-    if "account" in actor_json:
-        account = actor_json["account"]
-        return f"account:{account.get('homePage')}|{account.get('name')}"
-    for ifi in ("mbox", "mbox_sha1sum", "openid"):
-        if ifi in actor_json:
-            return f"{ifi}:{actor_json[ifi]}"
-    return "group:" + json.dumps(actor_json.get("member", []), sort_keys=True)[:380]
+    """The inverse functional identifier of an actor as one string (see
+    :func:`lms_core.xapi.models.actor_key`)."""
+    return models.actor_key(actor_json)
 
 
 def _parse_time(text: str) -> datetime:
@@ -164,5 +358,6 @@ def record(statement: TinCanStatement, *, user=None) -> Statement:
     )
     db.session.add(row)
     db.session.flush()
+    models.index_statements([row])
     statement_stored.send(row, user=user)
     return row

@@ -5,7 +5,12 @@ the 2.0 additions that 1.0.3 clients never send).
 property concerned (``statement.actor.mbox: ...``); it never changes the statement. The
 checks cover the required properties, unknown properties, IRIs (absolute, with a scheme),
 language maps (RFC 5646 tags), UUIDs, ISO 8601 timestamps and durations, score ranges,
-objectType rules and the version.
+objectType rules, interaction definitions, attachments (media type, SHA-2), the authority
+(an Agent, or an anonymous Group of two), 2.0 ``contextAgents``/``contextGroups`` and the
+version.
+
+:func:`comparable` gives the form two statements are compared in (same id stored twice,
+signatures); :func:`normalise` the form a valid statement is stored in.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ _DURATION = re.compile(
     r"(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?\Z")
 _VERSION = re.compile(r"(?:1\.0|2\.0)(?:\.\d+)?\Z")
 _SHA1 = re.compile(r"[0-9a-fA-F]{40}\Z")
+#: SHA-224, SHA-256, SHA-384 or SHA-512 in hex.
+_SHA2 = re.compile(r"(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})\Z")
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+\s*(?:;.*)?\Z", re.S)
 _INTERACTION_TYPES = frozenset({"true-false", "choice", "fill-in", "long-fill-in", "matching",
                                 "performance", "sequencing", "likert", "numeric", "other"})
 _COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
@@ -95,6 +103,10 @@ def iri(value, path: str) -> str:
     if not _SCHEME.match(value):
         fail(path, f"{value!r} is not an absolute IRI (it needs a scheme such as https:)")
     return value
+
+
+def is_sha2(value) -> bool:
+    return isinstance(value, str) and bool(_SHA2.match(value))
 
 
 def is_uuid(value) -> bool:
@@ -154,6 +166,8 @@ def duration_seconds(value, path: str) -> float:
     if not match:
         fail(path, f"{value!r} is not an ISO 8601 duration (e.g. PT1H30M or PT45.5S)")
     parts = {k: float(v.replace(",", ".")) for k, v in match.groupdict().items() if v}
+    if "w" in parts and len(parts) > 1:
+        fail(path, f"{value!r} mixes weeks with other units (ISO 8601 allows PnW alone)")
     factors = {"y": 365 * 86400, "mo": 30 * 86400, "w": 7 * 86400, "d": 86400, "h": 3600,
                "mi": 60, "s": 1}
     return sum(factors[k] * v for k, v in parts.items())
@@ -255,10 +269,13 @@ def _definition(value, path: str) -> None:
             iri(value[key], f"{path}.{key}")
     if "extensions" in value:
         _extensions(value["extensions"], f"{path}.extensions")
-    if "interactionType" in value and value["interactionType"] not in _INTERACTION_TYPES:
+    if "interactionType" in value and (not isinstance(value["interactionType"], str)
+                                       or value["interactionType"] not in _INTERACTION_TYPES):
         fail(f"{path}.interactionType", f"{value['interactionType']!r} is not one of "
              f"{', '.join(sorted(_INTERACTION_TYPES))}")
     if "correctResponsesPattern" in value:
+        if "interactionType" not in value:
+            fail(f"{path}.correctResponsesPattern", "needs an interactionType")
         pattern = value["correctResponsesPattern"]
         if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
             fail(f"{path}.correctResponsesPattern", "must be a list of strings")
@@ -285,7 +302,7 @@ def statement_ref(value, path: str) -> dict:
     return value
 
 
-def _object_of(value, path: str, *, sub_statement_allowed: bool) -> str:
+def _object_of(value, path: str, *, sub_statement_allowed: bool, version: str) -> str:
     _object(value, path)
     kind = value.get("objectType", "Activity")
     if kind == "Activity":
@@ -297,7 +314,7 @@ def _object_of(value, path: str, *, sub_statement_allowed: bool) -> str:
     elif kind == "SubStatement":
         if not sub_statement_allowed:
             fail(f"{path}.objectType", "a SubStatement cannot contain another SubStatement")
-        _statement_body(value, path, sub=True)
+        _statement_body(value, path, sub=True, version=version)
     else:
         fail(f"{path}.objectType", f"{kind!r} is not one of Activity, Agent, Group, "
              "StatementRef, SubStatement")
@@ -372,9 +389,40 @@ def context(value, path: str, object_kind: str, version: str) -> None:
         statement_ref(ref, f"{path}.statement")
     if "extensions" in value:
         _extensions(value["extensions"], f"{path}.extensions")
-    for key in ("contextAgents", "contextGroups"):
-        if key in value and not isinstance(value[key], list):
-            fail(f"{path}.{key}", "must be a list")
+    if "contextAgents" in value:
+        _context_members(value["contextAgents"], f"{path}.contextAgents", "contextAgent",
+                         "agent")
+    if "contextGroups" in value:
+        _context_members(value["contextGroups"], f"{path}.contextGroups", "contextGroup",
+                         "group")
+
+
+def _context_members(value, path: str, object_type: str, key: str) -> None:
+    """xAPI 2.0 ``contextAgents`` (``contextGroups``): a list of objects with objectType
+    ``contextAgent`` (``contextGroup``), an Agent (Group) and optional ``relevantTypes``."""
+    if not isinstance(value, list):
+        fail(path, f"must be a list of {object_type} objects")
+    for i, item in enumerate(value):
+        sub = f"{path}[{i}]"
+        _object(item, sub)
+        _only(item, {"objectType", key, "relevantTypes"}, sub)
+        if item.get("objectType") != object_type:
+            fail(f"{sub}.objectType", f"must be {object_type!r}")
+        if key not in item:
+            fail(sub, f"a {object_type} needs {'an' if key == 'agent' else 'a'} {key}")
+        if key == "agent":
+            agent(item[key], f"{sub}.agent", allow_group=False)
+        else:
+            member = _object(item[key], f"{sub}.group")
+            if member.get("objectType") != "Group":
+                fail(f"{sub}.group.objectType", "must be 'Group'")
+            group(member, f"{sub}.group")
+        if "relevantTypes" in item:
+            types = item["relevantTypes"]
+            if not isinstance(types, list) or not types:
+                fail(f"{sub}.relevantTypes", "must be a non-empty list of IRIs")
+            for j, iri_ in enumerate(types):
+                iri(iri_, f"{sub}.relevantTypes[{j}]")
 
 
 def attachments(value, path: str) -> None:
@@ -393,13 +441,17 @@ def attachments(value, path: str) -> None:
         if "description" in item:
             language_map(item["description"], f"{sub}.description")
         _string(item["contentType"], f"{sub}.contentType")
-        if isinstance(item["length"], bool) or not isinstance(item["length"], int):
-            fail(f"{sub}.length", "must be an integer")
-        _string(item["sha2"], f"{sub}.sha2")
-        if "fileUrl" not in item:
-            fail(sub, "attachment content sent in the request (multipart/mixed) is not "
-                 "supported yet; give a fileUrl")
-        iri(item["fileUrl"], f"{sub}.fileUrl")
+        if not _MEDIA_TYPE.match(item["contentType"]):
+            fail(f"{sub}.contentType", f"{item['contentType']!r} is not an Internet media "
+                 "type (e.g. application/pdf)")
+        if isinstance(item["length"], bool) or not isinstance(item["length"], int) \
+                or item["length"] < 0:
+            fail(f"{sub}.length", "must be a whole number of 0 or more")
+        if not is_sha2(item["sha2"]):
+            fail(f"{sub}.sha2", f"{item['sha2']!r} is not a hex SHA-2 hash (e.g. 64 hex digits "
+                 "for SHA-256)")
+        if "fileUrl" in item:
+            iri(item["fileUrl"], f"{sub}.fileUrl")
 
 
 # -- statements -----------------------------------------------------------------------------------
@@ -422,7 +474,8 @@ def _statement_body(value: dict, path: str, *, sub: bool, version: str = "1.0.0"
     iri(verb["id"], f"{path}.verb.id")
     if "display" in verb:
         language_map(verb["display"], f"{path}.verb.display")
-    kind = _object_of(value["object"], f"{path}.object", sub_statement_allowed=not sub)
+    kind = _object_of(value["object"], f"{path}.object", sub_statement_allowed=not sub,
+                      version=version)
     if kind in ("Agent", "Group") and "objectType" not in value["object"]:
         fail(f"{path}.object.objectType", "is required when the object is an Agent or Group")
     if "result" in value:
@@ -453,7 +506,11 @@ def validate_statement(value: Any, path: str = "statement", *,
     if "stored" in value:
         parse_timestamp(value["stored"], f"{path}.stored")
     if "authority" in value:
-        agent(value["authority"], f"{path}.authority")
+        authority = agent(value["authority"], f"{path}.authority")
+        if authority.get("objectType") == "Group":
+            if any(k in authority for k in _IFIS) or len(authority.get("member") or []) != 2:
+                fail(f"{path}.authority", "a Group authority must be an anonymous Group of "
+                     "exactly two Agents (the application and the user, as OAuth has them)")
     _statement_body(value, path, sub=False, version=version)
     return value
 
@@ -463,3 +520,76 @@ def utc_iso(when: datetime) -> str:
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
     return when.isoformat(timespec="milliseconds") + "Z"
+
+
+# -- comparing statements -------------------------------------------------------------------------
+_FINE_SECONDS = re.compile(r"(\d+[.,]\d{2})\d+S\Z")
+
+
+def _norm(value: Any, key: str = "") -> Any:
+    """The parts of a statement that matter when comparing it with another."""
+    if isinstance(value, dict):
+        out = {k: _norm(v, k) for k, v in value.items() if v is not None}
+        if isinstance(out.get("member"), list):
+            out["member"] = sorted(out["member"], key=lambda m: repr(m))
+        if key == "contextActivities":
+            out = {k: v if isinstance(v, list) else [v] for k, v in out.items()}
+        return out
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    if isinstance(value, str) and is_uuid(value):
+        return value.lower()
+    if key in ("timestamp", "stored") and isinstance(value, str):
+        try:
+            return parse_timestamp(value, key).isoformat()
+        except StatementError:
+            return value
+    if key == "duration" and isinstance(value, str):
+        return _FINE_SECONDS.sub(r"\1S", value)  # precision beyond 0.01 s does not count
+    return value
+
+
+def comparable(statement: dict, *, with_timestamp: bool = True,
+               drop: frozenset[str] = frozenset()) -> Any:
+    """``statement`` without what the LRS sets (id, stored, authority, version) and the keys
+    in ``drop``, with ids lower-cased, timestamps as instants, durations to 0.01 s, context
+    activities as lists and group members in a fixed order (the xAPI comparison rules)."""
+    skip = {"id", "stored", "authority", "version"} | set(drop) | (
+        set() if with_timestamp else {"timestamp"})
+    return _norm({k: v for k, v in statement.items() if k not in skip})
+
+
+def normalise(statement: dict, version: str) -> dict:
+    """``statement`` (valid) as the LRS stores it: context activities always as lists (a
+    single Activity is accepted), and for xAPI 2.0 timestamps converted to UTC."""
+    out = _normalise_body(statement, version)
+    obj = out.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        out["object"] = _normalise_body(obj, version)
+    return out
+
+
+def _normalise_body(body: dict, version: str) -> dict:
+    out = dict(body)
+    context = out.get("context")
+    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+        out["context"] = {**context, "contextActivities": {
+            k: v if isinstance(v, list) else [v]
+            for k, v in context["contextActivities"].items()}}
+    if version.startswith("2.") and isinstance(out.get("timestamp"), str):
+        out["timestamp"] = _utc_text(out["timestamp"])
+    return out
+
+
+def _utc_text(value: str) -> str:
+    """A valid timestamp with an offset other than Z as the same instant in UTC (``Z``),
+    keeping the fraction of a second as given (up to microseconds)."""
+    match = _TIMESTAMP.match(value)
+    if not match or match.group(8) in (None, "Z", "z"):
+        return value
+    when = parse_timestamp(value, "timestamp")
+    fraction = (match.group(7) or "")[:6]
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    if fraction:
+        text += "." + f"{when.microsecond:06d}"[:len(fraction)]
+    return text + "Z"

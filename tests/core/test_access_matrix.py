@@ -37,6 +37,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from lms_core import create_app
+from lms_core.db import utcnow
 from lms_core.extensions import db
 from tests.conftest import PASSWORD, write_package
 from tests.core.test_delivery import _answers
@@ -311,6 +312,55 @@ TABLE: dict[tuple[str, str], list[Case]] = {
     ("xapi.post_statements", "POST"): [C("/xapi/statements", public(401), {})],
     ("xapi.put_statement", "PUT"): [
         C("/xapi/statements?statementId=0f4a8d2e-6c1b-4a53-9a77-2d8f5e1c9b10", public(401), {})],
+    # The LRS's document resources (State, Activity/Agent Profile, Activities, Agents).
+    ("xapi.state", "GET"): [C("/xapi/activities/state", public(401))],
+    ("xapi.state", "PUT"): [C("/xapi/activities/state", public(401), {})],
+    ("xapi.state", "POST"): [C("/xapi/activities/state", public(401), {})],
+    ("xapi.state", "DELETE"): [C("/xapi/activities/state", public(401))],
+    ("xapi.activity_profile", "GET"): [C("/xapi/activities/profile", public(401))],
+    ("xapi.activity_profile", "PUT"): [C("/xapi/activities/profile", public(401), {})],
+    ("xapi.activity_profile", "POST"): [C("/xapi/activities/profile", public(401), {})],
+    ("xapi.activity_profile", "DELETE"): [C("/xapi/activities/profile", public(401))],
+    ("xapi.agent_profile", "GET"): [C("/xapi/agents/profile", public(401))],
+    ("xapi.agent_profile", "PUT"): [C("/xapi/agents/profile", public(401), {})],
+    ("xapi.agent_profile", "POST"): [C("/xapi/agents/profile", public(401), {})],
+    ("xapi.agent_profile", "DELETE"): [C("/xapi/agents/profile", public(401))],
+    ("xapi.activities", "GET"): [C("/xapi/activities", public(401))],
+    ("xapi.agents", "GET"): [C("/xapi/agents", public(401))],
+    # xAPI administration (forwarding, dead letters, LRS clients): HR administrators only.
+    ("xapi_admin.index", "GET"): [C("/admin/xapi/", hr_only(200))],
+    ("xapi_admin.forwarding", "GET"): [C("/admin/xapi/forwarding", hr_only(200))],
+    ("xapi_admin.forwarding", "POST"): [C("/admin/xapi/forwarding", hr_only(400), {})],
+    ("xapi_admin.retry", "POST"): [
+        C("/admin/xapi/dead-letters/999999/retry", hr_only(404), {})],
+    ("xapi_admin.retry_all", "POST"): [
+        C("/admin/xapi/dead-letters/retry", hr_only(to("/admin/xapi/")), {})],
+    ("xapi_admin.client_list", "GET"): [C("/admin/xapi/clients", hr_only(200))],
+    ("xapi_admin.client_new", "GET"): [C("/admin/xapi/clients/new", hr_only(200))],
+    ("xapi_admin.client_new", "POST"): [C("/admin/xapi/clients/new", hr_only(400), {})],
+    ("xapi_admin.client_deactivate", "POST"): [
+        C("/admin/xapi/clients/{xapi_client}/deactivate",
+          hr_only(to("/admin/xapi/clients")), {}),
+        C("/admin/xapi/clients/no-such-key/deactivate", hr_only(404), {}),
+    ],
+    ("xapi_admin.client_reactivate", "POST"): [
+        C("/admin/xapi/clients/{xapi_client}/reactivate",
+          hr_only(to("/admin/xapi/clients")), {}),
+        C("/admin/xapi/clients/no-such-key/reactivate", hr_only(404), {}),
+    ],
+    # The learning record: your own; the people of the units you head; anyone for HR. Whether
+    # a code exists is not told to those who see nobody else.
+    ("learning_record.mine", "GET"): [C("/learning-record/", logged_in(200))],
+    ("learning_record.person", "GET"): [
+        C("/learning-record/{officer}", E(LOGIN, 200, 403, 200, 403, 200)),
+        C("/learning-record/{officer_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/learning-record/NOBODY", E(LOGIN, 403, 403, 404, 404, 404)),
+    ],
+    ("learning_record.export_statements", "GET"): [
+        C("/learning-record/export", hr_only(200)),
+        C("/learning-record/export?since=01/01/2024&until=31/12/2099", hr_only(200)),
+        C("/learning-record/export?since=31/12/2026&until=01/01/2026", hr_only(400)),
+    ],
     ("api.verify_certificate", "GET"): [
         C("/api/v1/certificates/{cert}", public(200)),
         C("/api/v1/certificates/HQ-0000-0000", public(404)),
@@ -319,6 +369,29 @@ TABLE: dict[tuple[str, str], list[Case]] = {
         C("/courses/{pub}/analytics", E(LOGIN, 403, 200, 403, 403, 200))],
     ("reports.analytics_csv", "GET"): [
         C("/courses/{pub}/analytics.csv", E(LOGIN, 403, 200, 403, 403, 200))],
+
+    # -- cmi5: the learner launches their own AUs; the fetch URL's token is its credential; AU
+    # files to anyone logged in (addressed by the package hash); staff pages for HR only.
+    ("cmi5.static", "GET"): [C("/cmi5/static/cmi5-player.js", public(200))],
+    ("cmi5.launch", "POST"): [
+        C("/cmi5/launch/{pub}/{pub_reading}", E(LOGIN, 404, *[NOT_ENROLLED] * 4), {}),
+        C("/cmi5/launch/NO-SUCH/1", logged_in(404), {}),
+    ],
+    ("cmi5.fetch", "POST"): [C("/cmi5/fetch/not-a-token", public(200), {})],
+    ("cmi5.content", "GET"): [C("/cmi5/content/{no_sha256}/index.html", logged_in(404))],
+    ("cmi5.returned", "GET"): [C("/cmi5/return/{session}", logged_in(404))],
+    ("cmi5.course", "GET"): [
+        C("/cmi5/courses/{pub}", hr_only(200)),
+        C("/cmi5/courses/NO-SUCH", hr_only(404)),
+    ],
+    ("cmi5.learner", "GET"): [
+        C("/cmi5/courses/{pub}/learners/{officer}", hr_only(200)),
+        C("/cmi5/courses/{pub}/learners/{hr}", hr_only(404)),
+    ],
+    ("cmi5.waive", "POST"): [
+        C("/cmi5/courses/{pub}/learners/{officer}/{pub_reading}/waive", hr_only(404),
+          {"reason": "Administrative"}),
+    ],
 
     # -- authoring: training staff only -----------------------------------------------------------
     ("authoring.index", "GET"): [C("/authoring/", author_only(200))],
@@ -428,6 +501,486 @@ PLUGIN_TABLE: dict[str, dict[tuple[str, str], list[Case]]] = {
     "emulation": {("emulation.home", "GET"): [C("/emulation/", logged_in(200))]},
     "recommendation": {("recommendation.home", "GET"): [C("/recommendation/", logged_in(200))]},
 }
+
+# Recommendation (plugins/recommendation/controllers.py): the JSON list of an officer for the
+# officer, the heads of the officer's unit and HR; tag suggestions for authors and HR (the
+# world holds no suggestion: a decision on an unknown one is 404 to whoever may decide).
+PLUGIN_TABLE["recommendation"].update({
+    ("recommendation.api_officer", "GET"): [
+        C("/recommendation/api/officers/{officer}", E(LOGIN, 200, 403, 200, 403, 200)),
+        C("/recommendation/api/officers/{officer_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/recommendation/api/officers/NOBODY", E(LOGIN, 404, 404, 404, 404, 404)),
+        C("/recommendation/api/officers/{officer}?k=0", E(LOGIN, 400, 403, 400, 403, 400)),
+    ],
+    ("recommendation.suggestions", "GET"): [
+        C("/recommendation/suggestions", E(LOGIN, 403, 200, 403, 403, 200))],
+    ("recommendation.decide", "POST"): [
+        C("/recommendation/suggestions/999999/accept", E(LOGIN, 403, 404, 403, 403, 404), {})],
+})
+
+# Competency: the officer's profile, unit heatmaps and training needs (profile_views.py).
+# Officers see themselves; heads their subtree; HR everyone; an unknown code is 404 to
+# whoever may open such pages.
+_UNIT_PAGES = [
+    ("{unit_a}", E(LOGIN, 403, 403, 200, 403, 200)),
+    ("{unit_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+    ("{root}", E(LOGIN, 403, 403, 403, 403, 200)),
+    ("NO-SUCH-UNIT", E(LOGIN, 403, 403, 404, 404, 404)),
+]
+PLUGIN_TABLE["competency"].update({
+    ("competency.officer", "GET"): [
+        C("/competency/officers/{officer}", E(LOGIN, 200, 403, 200, 403, 200)),
+        C("/competency/officers/{officer_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/competency/officers/NOBODY", E(LOGIN, 404, 404, 404, 404, 404)),
+    ],
+    ("competency.units", "GET"): [C("/competency/units", heads_and_hr(200))],
+    ("competency.unit_heatmap", "GET"): [
+        C(f"/competency/units/{unit}/heatmap", expect) for unit, expect in _UNIT_PAGES],
+    ("competency.unit_needs", "GET"): [
+        C(f"/competency/units/{unit}/needs", expect) for unit, expect in _UNIT_PAGES],
+    ("competency.unit_needs_xlsx", "GET"): [
+        C(f"/competency/units/{unit}/needs.xlsx", expect) for unit, expect in _UNIT_PAGES],
+})
+
+# Competency assessments (assessment_views.py): banks, exams and item analysis for training
+# staff and HR; sittings for their officer only (404 for anyone else); a result for its
+# officer, the heads of the officer's unit and HR; results import for HR. The world holds an
+# open exam {exam} on which the officer has a sitting in progress {sitting} and the officer
+# of unit B a graded one {sitting_b}, a closed exam {exam_closed} and a bank item {item}
+# (see _competency_world).
+def staff_only(value) -> dict[str, Expect]:
+    return E(LOGIN, 403, value, 403, 403, value)
+
+
+_EXAM = "/competency/exams/{exam}"
+_SITTING = "/competency/sittings/{sitting}"
+_NEW_SITTING = to("/competency/sittings/{next_sitting}")
+PLUGIN_TABLE["competency"].update({
+    ("competency.asset", "GET"): [C("/competency/assets/sitting.js", public(200)),
+                                  C("/competency/assets/nothing.js", public(404))],
+    ("competency.banks", "GET"): [C("/competency/banks", staff_only(200))],
+    ("competency.bank", "GET"): [C("/competency/banks/THUE.01/1", staff_only(200)),
+                                 C("/competency/banks/NOPE.01/1", staff_only(404))],
+    ("competency.bank_analysis", "GET"): [
+        C("/competency/banks/THUE.01/1/analysis", staff_only(200)),
+        C("/competency/banks/NOPE.01/1/analysis", staff_only(404))],
+    ("competency.item_new", "GET"): [C("/competency/banks/items/new", staff_only(200))],
+    ("competency.item_new", "POST"): [C("/competency/banks/items/new", staff_only(400), {})],
+    ("competency.item_edit", "GET"): [C("/competency/banks/items/{item}", staff_only(200)),
+                                      C("/competency/banks/items/999999", staff_only(404))],
+    ("competency.item_edit", "POST"): [
+        C("/competency/banks/items/{item}", staff_only(400), {})],
+    ("competency.item_active", "POST"): [
+        C("/competency/banks/items/{item}/active",
+          staff_only(to("/competency/banks/THUE.01/1")), {}),
+        C("/competency/banks/items/999999/active", staff_only(404), {})],
+    ("competency.bank_import", "GET"): [C("/competency/banks/import", staff_only(200))],
+    ("competency.bank_import", "POST"): [C("/competency/banks/import", staff_only(400), {})],
+    ("competency.bank_export", "GET"): [C("/competency/banks/export.csv", staff_only(200))],
+    ("competency.exams_manage", "GET"): [C("/competency/exams/manage", staff_only(200))],
+    ("competency.exam_new", "GET"): [C("/competency/exams/new", staff_only(200))],
+    ("competency.exam_new", "POST"): [C("/competency/exams/new", staff_only(400), {})],
+    ("competency.exam_edit", "GET"): [C(_EXAM + "/edit", staff_only(200))],
+    ("competency.exam_edit", "POST"): [C(_EXAM + "/edit", staff_only(400), {})],
+    ("competency.exam_blueprint", "GET"): [
+        C(_EXAM + "/blueprint", staff_only(200)),
+        C("/competency/exams/999999/blueprint", staff_only(404))],
+    ("competency.exam_part", "POST"): [C(_EXAM + "/parts", staff_only(400), {})],
+    ("competency.exam_open", "POST"): [
+        C("/competency/exams/{exam_closed}/open",
+          staff_only(to("/competency/exams/{exam_closed}/blueprint")), {})],
+    ("competency.exam_close", "POST"): [
+        C(_EXAM + "/close", staff_only(to(_EXAM + "/blueprint")), {})],
+    ("competency.exam_analysis", "GET"): [C(_EXAM + "/analysis", staff_only(200))],
+    ("competency.exam_results", "GET"): [
+        C(_EXAM + "/results", E(LOGIN, 403, 403, 200, 200, 200))],
+    ("competency.exams", "GET"): [C("/competency/exams", logged_in(200))],
+    ("competency.exam", "GET"): [
+        C(_EXAM, logged_in(200)),
+        # A closed exam is shown to staff only (and to whoever sat it).
+        C("/competency/exams/{exam_closed}", E(LOGIN, 404, 200, 404, 404, 200)),
+        C("/competency/exams/999999", logged_in(404))],
+    ("competency.exam_start", "POST"): [
+        # The officer resumes their sitting; anyone else starts one.
+        C(_EXAM + "/start", E(LOGIN, to(_SITTING), *[_NEW_SITTING] * 4), {}),
+        C("/competency/exams/{exam_closed}/start",
+          logged_in(away("/competency/exams/{exam_closed}")), {})],
+    ("competency.sitting", "GET"): [C(_SITTING, E(LOGIN, 200, 404, 404, 404, 404))],
+    ("competency.sitting_save", "POST"): [
+        # No answers form: a message, nothing saved.
+        C(_SITTING + "/save", E(LOGIN, away(_SITTING), 404, 404, 404, 404), {})],
+    ("competency.sitting_submit", "POST"): [
+        C(_SITTING + "/submit", E(LOGIN, to(_SITTING + "/result"), 404, 404, 404, 404), {}),
+        # Graded already: a message, nothing changes.
+        C("/competency/sittings/{sitting_b}/submit", E(LOGIN, 404, 404, 404, 404, 404), {})],
+    ("competency.sitting_result", "GET"): [
+        C("/competency/sittings/{sitting_b}/result", E(LOGIN, 403, 403, 403, 200, 200)),
+        C(_SITTING + "/result", E(LOGIN, to(_SITTING), 403, 200, 403, 200)),
+        C("/competency/sittings/999999/result", logged_in(404))],
+    ("competency.results_import", "GET"): [C("/competency/results/import", hr_only(200))],
+    ("competency.results_import", "POST"): [
+        C("/competency/results/import", hr_only(400), {})],
+    ("competency.results_template", "GET"): [
+        C("/competency/results/import/template.csv", hr_only(200))],
+})
+
+# Competency frameworks and position profiles (frameworks_views.py): every published or
+# retired version and every position's profile are read by anyone logged in; drafts,
+# editing, import and export are for HR. The world's framework KNL-HQ v1 is published, so
+# its editing pages send HR back to the version page, and its buttons are refused there
+# (nothing changes) except "revise", which creates the draft v2.
+_FW = "/competency/frameworks/KNL-HQ/v1"
+_PROFILE = "/competency/positions/{position}"
+PLUGIN_TABLE["competency"].update({
+    ("competency.frameworks", "GET"): [C("/competency/frameworks", logged_in(200))],
+    ("competency.framework_new", "GET"): [C("/competency/frameworks/new", hr_only(200))],
+    ("competency.framework_new", "POST"): [C("/competency/frameworks/new", hr_only(400), {})],
+    ("competency.framework", "GET"): [
+        C("/competency/frameworks/KNL-HQ", logged_in(to(_FW))),
+        C("/competency/frameworks/NO-SUCH", logged_in(404))],
+    ("competency.framework_version", "GET"): [
+        C(_FW, logged_in(200)),
+        C("/competency/frameworks/KNL-HQ/v9", logged_in(404))],
+    ("competency.framework_edit", "GET"): [
+        C(_FW + "/edit", hr_only(to(_FW))),
+        C("/competency/frameworks/KNL-HQ/v9/edit", hr_only(404))],
+    ("competency.framework_edit", "POST"): [C(_FW + "/edit", hr_only(400), {})],
+    ("competency.node_new", "GET"): [C(_FW + "/nodes/new", hr_only(to(_FW)))],
+    ("competency.node_new", "POST"): [C(_FW + "/nodes/new", hr_only(400), {})],
+    ("competency.node_edit", "GET"): [
+        C(_FW + "/nodes/THUE.01/edit", hr_only(to(_FW))),
+        C(_FW + "/nodes/NOPE.01/edit", hr_only(404))],
+    ("competency.node_edit", "POST"): [C(_FW + "/nodes/THUE.01/edit", hr_only(400), {})],
+    ("competency.node_delete", "POST"): [
+        C(_FW + "/nodes/THUE.01/delete", hr_only(away(_FW)), {}),
+        C(_FW + "/nodes/NOPE.01/delete", hr_only(404), {})],
+    ("competency.framework_publish", "POST"): [C(_FW + "/publish", hr_only(away(_FW)), {})],
+    ("competency.framework_discard", "POST"): [C(_FW + "/discard", hr_only(away(_FW)), {})],
+    ("competency.framework_revise", "POST"): [
+        C(_FW + "/revise", hr_only(to("/competency/frameworks/KNL-HQ/v2")), {})],
+    ("competency.framework_export", "GET"): [
+        C(_FW + "/export.csv", hr_only(200)),
+        C(_FW + "/export.json", hr_only(200)),
+        C(_FW + "/export.xml", hr_only(404))],
+    ("competency.framework_import", "GET"): [C("/competency/frameworks/import", hr_only(200))],
+    ("competency.framework_import", "POST"): [
+        C("/competency/frameworks/import", hr_only(400), {})],
+    ("competency.positions", "GET"): [C("/competency/positions", logged_in(200))],
+    ("competency.position_profile", "GET"): [
+        C(_PROFILE, logged_in(200)),
+        C("/competency/positions/NO-SUCH", logged_in(404))],
+    ("competency.requirement_save", "POST"): [
+        C(_PROFILE + "/requirements", hr_only(400), {}),
+        C(_PROFILE + "/requirements", hr_only(to(_PROFILE)),
+          {"competency_code": "THUE.01", "required_level": "2", "weight": "1"})],
+    ("competency.requirement_delete", "POST"): [
+        C(_PROFILE + "/requirements/THUE.01/delete", hr_only(404), {})],
+    ("competency.profiles_import", "GET"): [C("/competency/profiles/import", hr_only(200))],
+    ("competency.profiles_import", "POST"): [
+        C("/competency/profiles/import", hr_only(400), {})],
+    ("competency.profiles_export", "GET"): [C("/competency/profiles/export.csv", hr_only(200))],
+})
+
+
+def _competency_world(*, officer, officer_b, **_people) -> dict[str, object]:
+    """Assessments in the world: a published framework (unless one is), a bank, an open exam
+    with the officer's sitting in progress and officer B's graded one, a closed exam."""
+    from plugins.competency import assessments as A
+    from plugins.competency import frameworks
+    from plugins.competency.models import Competency, Framework
+
+    if frameworks.published_framework() is None:
+        framework = Framework(code="KNL-HQ", name_vi="Khung năng lực", status="published",
+                              published_at=utcnow())
+        db.session.add(framework)
+        db.session.add(Competency(framework=framework, code="THUE.01", kind="competency",
+                                  name_vi="Xác định trị giá hải quan"))
+        db.session.flush()
+    items = [A.save_item(None, competency_code="THUE.01", level=1, kind="single",
+                         stem_vi=f"Câu hỏi {n}", options=[
+                             {"text_vi": "Đúng", "correct": True}, {"text_vi": "Sai"}])
+             for n in range(4)]
+    exam = A.save_exam(None, code="DGNL-MATRIX", title_vi="Thi đánh giá năng lực")
+    A.set_part(exam, "THUE.01", 1, 2)
+    A.open_exam(exam)
+    closed = A.save_exam(None, code="DGNL-CLOSED", title_vi="Bài thi đã đóng")
+    A.set_part(closed, "THUE.01", 1, 2)
+    sitting, _ = A.start_sitting(exam, officer)
+    sitting_b, _ = A.start_sitting(exam, officer_b)
+    A.submit_sitting(sitting_b, {})
+    db.session.commit()
+    return {"exam": exam.id, "exam_closed": closed.id, "item": items[0].id,
+            "sitting": sitting.id, "sitting_b": sitting_b.id, "next_sitting": sitting_b.id + 1}
+
+
+#: Objects of each plugin's rows, added to the world when the app loaded that plugin:
+#: plugin -> builder(officer=, officer_b=, author=, hr=) -> URL parameters.
+PLUGIN_WORLDS = {"competency": _competency_world}
+
+# Competency training effect, supervisors' ratings and rotated officers (effect_views.py):
+# the effectiveness table, its CSV and a course's page for training staff and HR; ratings
+# for unit heads (of the officer's unit) and HR, never for the officer rated; rotations for
+# heads and HR. The world's officers completed TEST-102, which made a post-training
+# re-rating for each, {rating} (unit A) and {rating_b} (unit B), not open yet: saving one is
+# refused with a message and changes nothing.
+_EFFECT = E(LOGIN, 403, 200, 403, 403, 200)
+PLUGIN_TABLE["competency"].update({
+    ("competency.effect_index", "GET"): [C("/competency/effect", _EFFECT),
+                                         C("/competency/effect?sort=gain&order=asc", _EFFECT)],
+    ("competency.effect_csv", "GET"): [C("/competency/effect.csv", _EFFECT)],
+    ("competency.effect_course", "GET"): [
+        C("/competency/effect/TEST-102", _EFFECT),
+        C("/competency/effect/NOPE-999", E(LOGIN, 403, 404, 403, 403, 404))],
+    ("competency.ratings", "GET"): [C("/competency/ratings", heads_and_hr(200))],
+    ("competency.rating", "GET"): [
+        C("/competency/ratings/{rating}", E(LOGIN, 403, 403, 200, 403, 200)),
+        C("/competency/ratings/{rating_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/competency/ratings/999999", E(LOGIN, 403, 403, 404, 404, 404))],
+    ("competency.rating", "POST"): [
+        C("/competency/ratings/{rating}", E(LOGIN, 403, 403, same(400), 403, same(400)), {}),
+        C("/competency/ratings/999999", E(LOGIN, 403, 403, 404, 404, 404), {})],
+    ("competency.rotations", "GET"): [C("/competency/rotations", heads_and_hr(200))],
+})
+
+
+def _effect_world(*, officer, officer_b, **_people) -> dict[str, object]:
+    """The post-training re-ratings made when the officers completed TEST-102."""
+    import sqlalchemy as sa
+
+    from plugins.competency.models import RatingRequest
+
+    def rating(user) -> int:
+        return db.session.scalar(sa.select(RatingRequest.id).where(
+            RatingRequest.user_id == user.id, RatingRequest.reference == "course:TEST-102"))
+
+    return {"rating": rating(officer), "rating_b": rating(officer_b)}
+
+
+_world_before_effect = PLUGIN_WORLDS["competency"]
+
+
+def _with_effect_world(**people) -> dict[str, object]:
+    return {**_world_before_effect(**people), **_effect_world(**people)}
+
+
+PLUGIN_WORLDS["competency"] = _with_effect_world
+
+# Emulation rules (rules_views.py): every phase's rules, each version and the periods are read
+# by anyone logged in; creating the campaign, importing, downloading, editing (a new version)
+# and activating are for HR. The world holds the campaign with the demo rules of both phases,
+# version 1 active (see _emulation_world), so activating v1 again changes nothing.
+_RULES_V1 = "/emulation/rules/1/v1"
+PLUGIN_TABLE["emulation"].update({
+    ("emulation.rules_index", "GET"): [C("/emulation/rules", logged_in(200))],
+    ("emulation.campaign_init", "POST"): [
+        C("/emulation/rules/campaign", hr_only(to("/emulation/rules")), {})],
+    ("emulation.rules_version", "GET"): [C(_RULES_V1, logged_in(200)),
+                                         C("/emulation/rules/1/v9", logged_in(404)),
+                                         C("/emulation/rules/7/v1", logged_in(404))],
+    ("emulation.rules_export", "GET"): [C(_RULES_V1 + "/export.yaml", hr_only(200)),
+                                        C("/emulation/rules/1/v9/export.yaml", hr_only(404))],
+    ("emulation.rules_activate", "POST"): [
+        C(_RULES_V1 + "/activate", hr_only(to(_RULES_V1)), {}),
+        C("/emulation/rules/1/v9/activate", hr_only(404), {})],
+    ("emulation.rules_edit", "GET"): [C(_RULES_V1 + "/edit", hr_only(200)),
+                                      C("/emulation/rules/1/v9/edit", hr_only(404))],
+    ("emulation.rules_edit", "POST"): [C(_RULES_V1 + "/edit", hr_only(400), {})],
+    ("emulation.rules_import", "GET"): [C("/emulation/rules/import", hr_only(200))],
+    ("emulation.rules_import", "POST"): [C("/emulation/rules/import", hr_only(400), {})],
+})
+
+
+def _emulation_world(**_people) -> dict[str, object]:
+    """The campaign 2024–2030 with the demo rules of both phases (version 1, active)."""
+    from plugins.emulation import demo_rules
+
+    demo_rules.load()
+    db.session.commit()
+    return {}
+
+
+PLUGIN_WORLDS["emulation"] = _emulation_world
+
+# Emulation, evidence and reviews (evidence_views.py, review_views.py). {submission} is the
+# officer's pending initiative (unit A), {submission_b} officer B's (unit B): the officer,
+# the heads of the unit's subtree and HR see them; only the unit's head decides (HR does
+# not); only the officer edits or withdraws. Reports: heads their subtree, HR any unit and the
+# whole organisation. Ratings import and the audit log: HR.
+_SUB = "/emulation/submissions/{submission}"
+_SUB_B = "/emulation/submissions/{submission_b}"
+_A_ONLY = E(LOGIN, 403, 403, 200, 403, 200)  # head A and HR, about unit A
+PLUGIN_TABLE["emulation"].update({
+    ("emulation.submissions_mine", "GET"): [C("/emulation/submissions", logged_in(200))],
+    ("emulation.submission_new", "GET"): [
+        C("/emulation/submissions/new", logged_in(200)),
+        C("/emulation/submissions/new?kind=certificate", logged_in(200))],
+    ("emulation.submission_new", "POST"): [
+        C("/emulation/submissions/new?kind=initiative", logged_in(same(400)), {})],
+    ("emulation.submission_detail", "GET"): [
+        C(_SUB, E(LOGIN, 200, 403, 200, 403, 200)),
+        C(_SUB_B, E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/emulation/submissions/999999", logged_in(404))],
+    ("emulation.submission_edit", "GET"): [
+        C(_SUB + "/edit", E(LOGIN, 200, 403, 403, 403, 403)),
+        C("/emulation/submissions/999999/edit", logged_in(404))],
+    ("emulation.submission_edit", "POST"): [
+        C(_SUB + "/edit", E(LOGIN, same(400), 403, 403, 403, 403), {})],
+    ("emulation.submission_withdraw", "POST"): [
+        C(_SUB + "/withdraw", E(LOGIN, to("/emulation/submissions"), 403, 403, 403, 403), {})],
+    ("emulation.submission_decide", "POST"): [
+        C(_SUB + "/decide", E(LOGIN, 403, 403, same(400), 403, 403), {}),
+        C(_SUB + "/decide", E(LOGIN, 403, 403, to("/emulation/submissions/review"), 403, 403),
+          {"decision": "approve"}),
+        C(_SUB_B + "/decide", E(LOGIN, 403, 403, 403, same(400), 403),
+          {"decision": "reject", "reason": ""}),
+        C("/emulation/submissions/999999/decide", logged_in(404), {})],
+    ("emulation.submission_file", "GET"): [
+        C(_SUB + "/files/{submission_file}", E(LOGIN, 200, 403, 200, 403, 200)),
+        C(_SUB_B + "/files/{submission_b_file}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C(_SUB + "/files/999999", E(LOGIN, 404, 403, 404, 403, 404))],
+    ("emulation.submissions_review", "GET"): [
+        C("/emulation/submissions/review", heads_and_hr(200))],
+    ("emulation.audit_log", "GET"): [
+        C("/emulation/audit", hr_only(200)),
+        C("/emulation/audit?action=submission.&actor=canbo-a&start=01/01/2024&page=2",
+          hr_only(200))],
+    ("emulation.reviews_index", "GET"): [
+        C("/emulation/reviews", heads_and_hr(200)),
+        C("/emulation/reviews?go=report&scope=2025&unit={unit_a}",
+          heads_and_hr(to("/emulation/reviews/2025")))],
+    ("emulation.review_report", "GET"): [
+        C("/emulation/reviews/2025?unit={unit_a}", _A_ONLY),
+        C("/emulation/reviews/preliminary?unit={unit_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/emulation/reviews/2025", heads_and_hr(200)),
+        C("/emulation/reviews/2025-Q1?unit={root}", hr_only(200)),
+        C("/emulation/reviews/2099?unit={unit_a}", E(LOGIN, 403, 403, 404, 403, 404)),
+        C("/emulation/reviews/2025?unit=NO-SUCH-UNIT", E(LOGIN, 403, 403, 404, 404, 404))],
+    ("emulation.review_download", "GET"): [
+        C("/emulation/reviews/2025/report.xlsx?unit={unit_a}", _A_ONLY),
+        C("/emulation/reviews/final/report.pdf?unit={unit_a}", _A_ONLY),
+        C("/emulation/reviews/2025/report.pdf", heads_and_hr(200)),
+        C("/emulation/reviews/2025/report.doc?unit={unit_a}", logged_in(404))],
+    ("emulation.commendation", "GET"): [
+        C("/emulation/commendation/2025?unit={unit_a}", _A_ONLY),
+        C("/emulation/commendation/2025", heads_and_hr(200)),
+        C("/emulation/commendation/2025-Q1?unit={unit_a}", E(LOGIN, 403, 403, 404, 403, 404))],
+    ("emulation.commendation_confirm", "POST"): [
+        C("/emulation/commendation/2025/confirm?unit={unit_a}",
+          E(LOGIN, 403, 403, same(400), 403, 403), {})],
+    ("emulation.commendation_download", "GET"): [
+        C("/emulation/commendation/2025/proposal.xlsx?unit={unit_a}", _A_ONLY),
+        C("/emulation/commendation/2025/proposal.pdf?unit={unit_b}",
+          E(LOGIN, 403, 403, 403, 200, 200))],
+    ("emulation.ratings_import", "GET"): [C("/emulation/ratings/import", hr_only(200))],
+    ("emulation.ratings_import", "POST"): [
+        C("/emulation/ratings/import", hr_only(same(400)), {})],
+    ("emulation.ratings_example", "GET"): [C("/emulation/ratings/example.csv", hr_only(200))],
+})
+
+
+def _emulation_reviews_world(*, officer, officer_b, **_people) -> dict[str, object]:
+    """The campaign and its demo rules; a pending initiative of each officer, with a PDF."""
+    from plugins.emulation import demo_rules
+    from plugins.emulation import submissions as S
+
+    demo_rules.load()
+
+    def submit(user):
+        return S.submit(user, kind="initiative", title=f"Sáng kiến của {user.username}",
+                        description="Mô tả sáng kiến.", occurred_on=date(2026, 3, 2),
+                        details={"scope": "unit"}, files=[S.Upload("quyet-dinh.pdf", PDF_BYTES)],
+                        today=date(2026, 4, 1))
+
+    mine, theirs = submit(officer), submit(officer_b)
+    db.session.commit()
+    return {"submission": mine.id, "submission_file": mine.files[0].id,
+            "submission_b": theirs.id, "submission_b_file": theirs.files[0].id}
+
+
+_world_before_reviews = PLUGIN_WORLDS.get("emulation")
+
+
+def _with_reviews_world(**people) -> dict[str, object]:
+    before = _world_before_reviews(**people) if _world_before_reviews else {}
+    return {**before, **_emulation_reviews_world(**people)}
+
+
+PLUGIN_WORLDS["emulation"] = _with_reviews_world
+
+# Emulation scores and rankings (score_views.py): an officer's breakdown for the officer, the
+# heads of their subtree and HR; a unit's page for the heads of its subtree and HR; the
+# organisation's rankings, the clusters and the leaderboard setting for HR (public
+# leaderboards are off in the world); anomaly decisions for the heads of the officer's unit
+# and HR. The world scores the current year, puts units A and B in the cluster {cluster}
+# and flags an anomaly {anomaly} of the officer (unit A); see _emulation_rankings_world.
+_UNIT_A = "/emulation/units/{unit_a_id}"
+_ANOMALY = "/emulation/anomalies/{anomaly}/decide"
+PLUGIN_TABLE["emulation"].update({
+    ("emulation.officer", "GET"): [
+        C("/emulation/officers/{officer}", E(LOGIN, 200, 403, 200, 403, 200)),
+        C("/emulation/officers/{officer}?period=phase-1", E(LOGIN, 200, 403, 200, 403, 200)),
+        C("/emulation/officers/{officer_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/emulation/officers/NOBODY", logged_in(404))],
+    ("emulation.unit", "GET"): [
+        C(_UNIT_A, E(LOGIN, 403, 403, 200, 403, 200)),
+        C(_UNIT_A + "?period=2026-Q1", E(LOGIN, 403, 403, 200, 403, 200)),
+        C(_UNIT_A + "?period=campaign", E(LOGIN, 403, 403, 200, 403, 200)),
+        C("/emulation/units/{unit_b_id}", E(LOGIN, 403, 403, 403, 200, 200)),
+        C("/emulation/units/{root_id}", E(LOGIN, 403, 403, 403, 403, 200)),
+        C("/emulation/units/999999", E(LOGIN, 403, 403, 404, 404, 404))],
+    ("emulation.rankings", "GET"): [C("/emulation/rankings", hr_only(200)),
+                                    C("/emulation/rankings?period=phase-2", hr_only(200))],
+    ("emulation.clusters", "GET"): [C("/emulation/clusters", hr_only(200))],
+    ("emulation.clusters", "POST"): [
+        C("/emulation/clusters", hr_only(400), {}),
+        C("/emulation/clusters", hr_only(to("/emulation/clusters")),
+          {"code": "CUM-MOI", "name_vi": "Cụm thi đua mới"})],
+    ("emulation.cluster_edit", "GET"): [C("/emulation/clusters/{cluster}", hr_only(200)),
+                                        C("/emulation/clusters/999999", hr_only(404))],
+    ("emulation.cluster_edit", "POST"): [C("/emulation/clusters/{cluster}", hr_only(400), {})],
+    ("emulation.cluster_delete", "POST"): [
+        C("/emulation/clusters/{cluster}/delete", hr_only(to("/emulation/clusters")), {}),
+        C("/emulation/clusters/999999/delete", hr_only(404), {})],
+    ("emulation.settings", "GET"): [C("/emulation/settings", hr_only(200))],
+    ("emulation.settings", "POST"): [
+        C("/emulation/settings", hr_only(to("/emulation/settings")), {})],
+    ("emulation.anomaly_decide", "POST"): [
+        C(_ANOMALY, E(LOGIN, 403, 403, to(_UNIT_A), 403, to(_UNIT_A)), {"decision": "accepted"}),
+        C(_ANOMALY, E(LOGIN, 403, 403, away(_UNIT_A), 403, away(_UNIT_A)), {}),
+        C("/emulation/anomalies/999999/decide", E(LOGIN, 403, 403, 404, 404, 404),
+          {"decision": "excluded"})],
+})
+
+
+def _emulation_rankings_world(*, officer, **_people) -> dict[str, object]:
+    """The current year scored, units A and B in a cluster, an open anomaly of the officer."""
+    from lms_core.organisation import queries as org
+    from plugins.emulation import campaign, demo_rules, ranking, scoring
+    from plugins.emulation.models import Anomaly
+
+    demo_rules.load()
+    unit_a, unit_b, root = (org.unit_by_code(c) for c in ("DOI-A", "DOI-B", "CUC-HQ"))
+    cluster = ranking.create_cluster("CUM-AB", "Cụm thi đua A–B", "", [unit_a.id, unit_b.id],
+                                     rerank=False)
+    scoring.recompute_period(campaign.period_by_label("2026"))
+    # Flagged after the scoring (which drops undecided flags whose condition no longer holds).
+    anomaly = Anomaly(user_id=officer.id, kind="hours_over_day", day=date(2026, 3, 2),
+                      details={"hours": 13.5, "statements": 2, "threshold": 12})
+    db.session.add(anomaly)
+    db.session.commit()
+    return {"unit_a_id": unit_a.id, "unit_b_id": unit_b.id, "root_id": root.id,
+            "cluster": cluster.id, "anomaly": anomaly.id}
+
+
+_world_before_rankings = PLUGIN_WORLDS.get("emulation")
+
+
+def _with_rankings_world(**people) -> dict[str, object]:
+    before = _world_before_rankings(**people) if _world_before_rankings else {}
+    return {**before, **_emulation_rankings_world(**people)}
+
+
+PLUGIN_WORLDS["emulation"] = _with_rankings_world
 
 #: Rows whose expected status is right but the app answers otherwise: (endpoint, method) ->
 #: what is wrong, with the file and line. Kept as strict xfails until the view is fixed.
@@ -578,6 +1131,9 @@ def _build(folder) -> tuple[dict[str, str], dict[str, int | None]]:
     author = person("giangvien", (R.OFFICER, R.AUTHOR), school)
     author2 = person("giangvien2", (R.OFFICER, R.AUTHOR), school)
     hr = person("quantri", (R.OFFICER, R.HR_ADMIN), root)
+    from lms_core.xapi.clients import create_client
+
+    xapi_client, _secret = create_client("Nội dung cmi5", ["statements/write"])
 
     def course(code, *, actor=None, publish=True):
         result = import_package(open_package(write_package(folder, code)), actor=actor)
@@ -630,7 +1186,16 @@ def _build(folder) -> tuple[dict[str, str], dict[str, int | None]]:
         "draft_pdf": pdf.id, "draft_quiz": draft_quiz.id,
         "draft_question": draft_quiz.questions[0].id, "review": review.code,
         "sha256": asset.sha256, "media_name": asset.filename, "no_sha256": "0" * 64,
+        "xapi_client": xapi_client.key,
     }
+    from flask import current_app
+
+    from lms_core.plugins import loaded_plugins
+
+    for name in loaded_plugins(current_app):
+        if name in PLUGIN_WORLDS:
+            values.update(PLUGIN_WORLDS[name](officer=officer, officer_b=officer_b,
+                                              author=author, hr=hr))
     users = {"anonymous": None, "officer": officer.id, "author": author.id,
              "head_a": head_a.id, "head_b": head_b.id, "hr": hr.id}
     return {k: str(v) for k, v in values.items()}, users

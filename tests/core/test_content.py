@@ -36,7 +36,10 @@ def test_the_shipped_courses_cover_the_fields_and_the_campaign(runner, organisat
     assert {"phap-luat", "ky-nang-so", "ngoai-ngu", "nghiep-vu"} <= tags
 
 
-@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+SELF_STUDY = [p for p in PACKAGES if p.name != "CMI5-101"]
+
+
+@pytest.mark.parametrize("package", SELF_STUDY, ids=lambda p: p.name)
 def test_each_course_has_substance_and_a_quiz_that_tests_it(runner, organisation, package):
     # Prerequisites first, so that the package can be read on its own.
     for other in PACKAGES:
@@ -58,3 +61,13 @@ def test_each_course_has_substance_and_a_quiz_that_tests_it(runner, organisation
         assert len(quiz.questions) >= max(10, quiz.settings["draw"])
         assert {q.type for q in quiz.questions} >= {"single", "true_false"}
         assert all(q.explanation_vi for q in quiz.questions)
+
+
+def test_the_cmi5_sample_is_made_of_assignable_units(runner, organisation):
+    """CMI5-101 is the cmi5 sample: every lesson is an AU with its id and moveOn rule."""
+    package = CONTENT / "CMI5-101"
+    version, code, problems = read_course(open_package(package))
+    assert problems == [], problems
+    lessons = version.lessons
+    assert len(lessons) >= 2 and all(lesson.kind == "cmi5" for lesson in lessons)
+    assert all(lesson.settings["au_id"] and lesson.settings["move_on"] for lesson in lessons)

@@ -337,9 +337,16 @@ def test_filters_format_and_order(http):
 
 
 @pytest.mark.parametrize("params, words", [
-    ({"related_activities": "true"}, "not supported yet"),
-    ({"related_agents": "true"}, "not supported yet"),
-    ({"attachments": "true"}, "not supported yet"),
+    ({"related_activities": "maybe"}, "related_activities must be true or false"),
+    ({"related_agents": "yes"}, "related_agents must be true or false"),
+    ({"attachments": "2"}, "attachments must be true or false"),
+    ({"ascending": "up"}, "ascending must be true or false"),
+    ({"format": "full"}, "format must be ids, exact or canonical"),
+    ({"registration": "not-a-uuid"}, "registration"),
+    ({"verb": "completed"}, "verb: 'completed' is not an absolute IRI"),
+    ({"agent": "{\"objectType\": \"Group\", \"member\": [{\"mbox\": \"mailto:a@b.vn\"}]}"},
+     "not an anonymous Group"),
+    ({"agent": "not json"}, "agent must be an Agent or Group as JSON"),
     ({"agent": "{\"name\": \"x\"}"}, "agent"),
     ({"since": "yesterday"}, "since"),
     ({"limit": "-1"}, "limit"),
@@ -420,3 +427,350 @@ def test_time_claimed_by_outside_content_is_not_study_time(http, make_user, make
     delivery.close_session(session)
     db.session.commit()
     assert study_hours(officer) == 0.1
+
+
+# -- version rules and headers ------------------------------------------------------------------
+@pytest.mark.parametrize("asked, answered", [("1.0.0", "1.0.3"), ("1.0.3", "1.0.3"),
+                                             ("2.0.0", "2.0.0")])
+def test_response_version_follows_the_request(http, asked, answered):
+    """1.0.x requests are answered as 1.0.3, 2.0.0 requests as 2.0.0."""
+    assert http.post(stmt(), version=asked).headers["X-Experience-API-Version"] == answered
+    assert http.get(version=asked).headers["X-Experience-API-Version"] == answered
+
+
+def test_requests_without_a_version_are_answered_as_the_latest(http, lrs_app):
+    """No version header: 400, answered with the latest version; About needs none."""
+    response = http.get(version=None)
+    assert response.status_code == 400
+    assert response.headers["X-Experience-API-Version"] == "2.0.0"
+    about = lrs_app.test_client().get("/xapi/about")
+    assert about.status_code == 200 and "2.0.0" in about.get_json()["version"]
+
+
+@pytest.mark.parametrize("params", [{}, {"statementId": str(uuid.uuid4())},
+                                    {"limit": "-5"}, {"verb": "nope"}])
+def test_every_statement_get_says_how_consistent_it_is(http, params):
+    """Every GET of statements (errors included) carries Consistent-Through and
+    Last-Modified."""
+    response = http.get(**params)
+    assert response.headers["X-Experience-API-Consistent-Through"].endswith("Z")
+    assert response.headers["Last-Modified"].endswith("GMT")
+
+
+def test_head_answers_like_get_without_a_body(http):
+    """HEAD of a statement: the GET's status and headers, no body."""
+    sid = http.post(stmt()).get_json()[0]
+    response = http.client.head("/xapi/statements", query_string={"statementId": sid},
+                                headers=http.headers())
+    assert response.status_code == 200 and response.data == b""
+    assert response.headers["X-Experience-API-Consistent-Through"]
+    missing = http.client.head("/xapi/statements",
+                               query_string={"statementId": str(uuid.uuid4())},
+                               headers=http.headers())
+    assert missing.status_code == 404
+
+
+# -- single statements --------------------------------------------------------------------------
+@pytest.mark.parametrize("other", [{"agent": json.dumps({"mbox": "mailto:an@customs.gov.vn"})},
+                                   {"verb": COMPLETED}, {"activity": ACTIVITY},
+                                   {"registration": str(uuid.uuid4())},
+                                   {"related_activities": "true"},
+                                   {"related_agents": "false"},
+                                   {"since": "2026-01-01T00:00:00Z"},
+                                   {"until": "2026-01-01T00:00:00Z"}, {"limit": "1"},
+                                   {"ascending": "true"}])
+@pytest.mark.parametrize("name", ["statementId", "voidedStatementId"])
+def test_statement_id_with_another_filter_is_400(http, name, other):
+    """statementId and voidedStatementId take only format and attachments beside them."""
+    sid = http.post(stmt()).get_json()[0]
+    response = http.get(**{name: sid, **other})
+    assert response.status_code == 400
+    assert f"{name} cannot be combined with" in response.get_json()["message"]
+
+
+def test_statement_id_takes_format_and_attachments(http):
+    """format and attachments=false are allowed beside statementId."""
+    sid = http.post(stmt()).get_json()[0]
+    response = http.get(statementId=sid, format="ids", attachments="false")
+    assert response.status_code == 200 and response.get_json()["verb"] == {"id": COMPLETED}
+
+
+def test_voided_statement_only_by_voided_statement_id(http):
+    """A voided statement is 404 by statementId, found by voidedStatementId, absent from
+    queries; the voiding statement is returned."""
+    sid = http.post(stmt()).get_json()[0]
+    voiding = http.post(stmt(verb=VOIDED, object={"objectType": "StatementRef",
+                                                  "id": sid})).get_json()[0]
+    assert http.get(statementId=sid).status_code == 404
+    assert http.get(voidedStatementId=sid).get_json()["id"] == sid
+    assert http.get(voidedStatementId=voiding).status_code == 404
+    ids = [s["id"] for s in http.get().get_json()["statements"]]
+    assert ids == [voiding]
+
+
+def test_statements_targeting_a_match_are_returned_with_it(http):
+    """A filter also returns the statements whose StatementRef object targets a statement
+    it matches (voided or not), but not the voided statement itself."""
+    verb = "http://adlnet.gov/expapi/verbs/experienced"
+    target = http.post(stmt(verb=verb)).get_json()[0]
+    http.post(stmt())  # matches nothing
+    voiding = http.post(stmt(verb=VOIDED, object={"objectType": "StatementRef",
+                                                  "id": target})).get_json()[0]
+    ref = http.post(stmt(verb=ATTEMPTED, object={"objectType": "StatementRef",
+                                                 "id": target})).get_json()[0]
+    ids = [s["id"] for s in http.get(verb=verb).get_json()["statements"]]
+    assert ids == [ref, voiding]
+    assert [s["id"] for s in http.get(verb=verb, limit=1).get_json()["statements"]] == [ref]
+
+
+# -- formats ------------------------------------------------------------------------------------
+def _rich_statement():
+    group = {"objectType": "Group", "name": "Đội kiểm soát",
+             "member": [{"name": "An", "mbox": "mailto:an@customs.gov.vn"},
+                        {"name": "Bình", "mbox": "mailto:binh@customs.gov.vn"}]}
+    return stmt(object={"objectType": "Activity", "id": ACTIVITY, "definition": {
+        "name": {"en": "Course", "en-GB": "Course (GB)", "vi-VN": "Khoá học"},
+        "description": {"en-US": "About", "vi-VN": "Giới thiệu"}}},
+        context={"team": group, "instructor": {"name": "Chi", "mbox": "mailto:c@x.vn"}})
+
+
+def test_format_ids_keeps_only_identifiers(http):
+    """format=ids: agents by IFI, anonymous groups by members, activities and verbs by id."""
+    sid = http.post(_rich_statement()).get_json()[0]
+    got = http.get(statementId=sid, format="ids").get_json()
+    assert got["object"] == {"id": ACTIVITY}
+    assert got["verb"] == {"id": COMPLETED}
+    assert got["actor"] == {"objectType": "Agent", "account": {
+        "homePage": "https://hoctap.customs.gov.vn", "name": "HQ000001"}}
+    assert got["context"]["team"] == {"objectType": "Group", "member": [
+        {"mbox": "mailto:an@customs.gov.vn"}, {"mbox": "mailto:binh@customs.gov.vn"}]}
+    assert got["context"]["instructor"] == {"mbox": "mailto:c@x.vn"}
+
+
+@pytest.mark.parametrize("accept, expected", [("en-GB", {"en-GB": "Course (GB)"}),
+                                              ("vi", {"vi-VN": "Khoá học"}),
+                                              ("fr", {"en": "Course"})])
+def test_format_canonical_picks_one_language(http, accept, expected):
+    """format=canonical keeps the language Accept-Language asks for (exact tag first)."""
+    sid = http.post(_rich_statement()).get_json()[0]
+    response = http.client.get("/xapi/statements",
+                               query_string={"statementId": sid, "format": "canonical"},
+                               headers=http.headers(**{"Accept-Language": accept}))
+    assert response.get_json()["object"]["definition"]["name"] == expected
+    exact = http.client.get("/xapi/statements", query_string={"statementId": sid},
+                            headers=http.headers(**{"Accept-Language": accept})).get_json()
+    assert len(exact["object"]["definition"]["name"]) == 3
+
+
+# -- what is stored -----------------------------------------------------------------------------
+def test_single_context_activity_is_stored_as_a_list(http):
+    """A context activity sent as one object comes back as a one-element list."""
+    parent = {"id": f"{ACTIVITY}/module/1"}
+    sub = {"objectType": "SubStatement", "actor": stmt()["actor"], "verb": {"id": ATTEMPTED},
+           "object": {"id": ACTIVITY}, "context": {"contextActivities": {"grouping": parent}}}
+    sid = http.post(stmt(context={"contextActivities": {"parent": parent}})).get_json()[0]
+    other = http.post(stmt(object=sub)).get_json()[0]
+    assert http.get(statementId=sid).get_json()["context"]["contextActivities"] == {
+        "parent": [parent]}
+    assert http.get(statementId=other).get_json()["object"]["context"]["contextActivities"] \
+        == {"grouping": [parent]}
+
+
+def test_timestamps_are_converted_to_utc_in_2_0_only(http):
+    """2.0 stores a timestamp with an offset in UTC; 1.0.3 keeps it as sent."""
+    sent = "2026-03-02T15:30:00.250+07:00"
+    two = http.post(stmt(timestamp=sent), version="2.0.0").get_json()[0]
+    one = http.post(stmt(timestamp=sent)).get_json()[0]
+    assert http.get(statementId=two).get_json()["timestamp"] == "2026-03-02T08:30:00.250Z"
+    assert http.get(statementId=one).get_json()["timestamp"] == sent
+    assert http.get(statementId=two).get_json()["version"] == "2.0.0"
+
+
+CONTEXT_AGENT = {"objectType": "contextAgent", "agent": {"mbox": "mailto:gv@customs.gov.vn"},
+                 "relevantTypes": ["https://hoctap.customs.gov.vn/xapi/roles/instructor"]}
+CONTEXT_GROUP = {"objectType": "contextGroup", "group": {
+    "objectType": "Group", "mbox": "mailto:doi1@customs.gov.vn",
+    "member": [{"mbox": "mailto:an@customs.gov.vn"}]}}
+
+
+def test_context_agents_and_groups_are_2_0_only(http):
+    """contextAgents and contextGroups are accepted in 2.0 statements (sub-statements too) and
+    refused as unknown in 1.0.3 ones."""
+    context = {"contextAgents": [CONTEXT_AGENT], "contextGroups": [CONTEXT_GROUP]}
+    assert http.post(stmt(context=context), version="2.0.0").status_code == 200
+    sub = {"objectType": "SubStatement", "actor": stmt()["actor"], "verb": {"id": ATTEMPTED},
+           "object": {"id": ACTIVITY}, "context": context}
+    assert http.post(stmt(object=sub), version="2.0.0").status_code == 200
+    response = http.post(stmt(context=context))
+    assert response.status_code == 400
+    assert "unknown property 'contextAgents'" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("context, words", [
+    ({"contextAgents": {"agent": {"mbox": "mailto:a@b.vn"}}}, "must be a list"),
+    ({"contextAgents": [{**CONTEXT_AGENT, "objectType": "Agent"}]}, "must be 'contextAgent'"),
+    ({"contextAgents": [{"objectType": "contextAgent"}]}, "needs an agent"),
+    ({"contextAgents": [{**CONTEXT_AGENT, "agent": {"name": "x"}}]}, "exactly one of mbox"),
+    ({"contextAgents": [{**CONTEXT_AGENT, "relevantTypes": []}]}, "non-empty list of IRIs"),
+    ({"contextAgents": [{**CONTEXT_AGENT, "relevantTypes": ["teacher"]}]},
+     "relevantTypes[0]: 'teacher' is not an absolute IRI"),
+    ({"contextGroups": [{**CONTEXT_GROUP, "objectType": "contextAgent"}]},
+     "must be 'contextGroup'"),
+    ({"contextGroups": [{**CONTEXT_GROUP, "group": {"mbox": "mailto:a@b.vn"}}]},
+     "group.objectType: must be 'Group'"),
+])
+def test_invalid_context_agents_and_groups_are_400(http, context, words):
+    """Malformed 2.0 context agents and groups are refused with the property named."""
+    response = http.post(stmt(context=context), version="2.0.0")
+    assert response.status_code == 400 and words in response.get_json()["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0
+
+
+def _interaction(**definition):
+    return {"objectType": "Activity", "id": ACTIVITY, "definition": definition}
+
+
+@pytest.mark.parametrize("body, words", [
+    (stmt(object=_interaction(interactionType={"kind": "choice"})), "interactionType"),
+    (stmt(object=_interaction(interactionType=["choice"])), "interactionType"),
+    (stmt(object=_interaction(correctResponsesPattern=["a"])),
+     "correctResponsesPattern: needs an interactionType"),
+    (stmt(object=_interaction(choices=[{"id": "a"}])), "choices: needs an interactionType"),
+    (stmt(result={"duration": "P4W1D"}), "mixes weeks"),
+    (stmt(authority={"objectType": "Group", "mbox": "mailto:g@b.vn", "member": [
+        {"mbox": "mailto:a@b.vn"}, {"mbox": "mailto:c@b.vn"}]}), "anonymous Group of exactly two"),
+    (stmt(authority={"objectType": "Group", "member": [
+        {"mbox": f"mailto:{n}@b.vn"} for n in "abc"]}), "anonymous Group of exactly two"),
+    (stmt(attachments=[{"usageType": ACTIVITY, "display": {"en": "x"}, "contentType": "pdf",
+                        "length": 1, "sha2": "a" * 64, "fileUrl": ACTIVITY}]),
+     "not an Internet media type"),
+    (stmt(attachments=[{"usageType": ACTIVITY, "display": {"en": "x"},
+                        "contentType": "text/plain", "length": 1, "sha2": "abc",
+                        "fileUrl": ACTIVITY}]), "not a hex SHA-2 hash"),
+])
+def test_more_invalid_statements_are_400(http, body, words):
+    """Interaction definitions, durations, authorities and attachments are checked too."""
+    response = http.post(body)
+    assert response.status_code == 400 and words in response.get_json()["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0
+
+
+def test_an_oauth_style_authority_is_replaced_by_the_lrs(http):
+    """A valid two-Agent authority Group is accepted; the LRS records its own authority."""
+    authority = {"objectType": "Group", "member": [
+        {"account": {"homePage": "https://auth.example.vn", "name": "app"}},
+        {"mbox": "mailto:an@customs.gov.vn"}]}
+    sid = http.post(stmt(authority=authority)).get_json()[0]
+    stored = http.get(statementId=sid).get_json()["authority"]
+    assert stored["account"]["homePage"].endswith("/xapi/clients")
+
+
+# -- request bodies -----------------------------------------------------------------------------
+def test_bodies_the_database_cannot_hold_are_400(http):
+    """Deeply nested extensions and unpaired surrogates are refused, never a 500."""
+    deep: dict = {"v": 1}
+    for _ in range(80):
+        deep = {"k": deep}
+    response = http.post(stmt(result={"extensions": {f"{ACTIVITY}/x": deep}}))
+    assert response.status_code == 400 and "more than 64 deep" in response.get_json()["message"]
+    body = json.dumps(stmt(), ensure_ascii=False).replace("Nguyễn Văn An", "\\ud800")
+    response = http.post(body)
+    assert response.status_code == 400 and "unpaired surrogate" in response.get_json()["message"]
+    assert http.post("[]").status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0
+
+
+def test_post_takes_no_parameters(http):
+    """POST with a query parameter is refused (PUT chooses ids)."""
+    response = http.client.post(f"/xapi/statements?statementId={uuid.uuid4()}",
+                                data=json.dumps(stmt()), content_type="application/json",
+                                headers=http.headers())
+    assert response.status_code == 400 and "PUT" in response.get_json()["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0
+
+
+def test_request_size_limit_is_413(http, lrs_app):
+    """A statements request above LMS_XAPI_MAX_REQUEST_BYTES is refused with the limit."""
+    lrs_app.config["LMS_XAPI_MAX_REQUEST_BYTES"] = 200
+    response = http.post(stmt())
+    assert response.status_code == 413 and "at most 200 bytes" in response.get_json()["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0
+
+
+def test_a_race_on_the_same_id_is_settled_by_comparing(http, monkeypatch):
+    """When the unique index refuses an insert (another request stored the id meanwhile), the
+    request is retried and compared instead of failing with a 500."""
+    from lms_core.xapi import lrs
+
+    calls = []
+    real = lrs.store_statements
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sa.exc.IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lrs, "store_statements", racing)
+    assert http.post(stmt()).status_code == 200
+    assert len(calls) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 1
+
+
+# -- the alternate request syntax (xAPI 1.0.x) --------------------------------------------------
+def _form(http, method, fields, query="", version="1.0.3", headers=True):
+    extra = http.headers(version) if headers else {}
+    return http.client.post(f"/xapi/statements?method={method}{query}", data=fields,
+                            content_type="application/x-www-form-urlencoded", headers=extra)
+
+
+def test_alternate_syntax_carries_a_put_with_its_headers(http):
+    """A PUT sent as a form, credentials and version in the form, stores the statement."""
+    sid = str(uuid.uuid4())
+    response = _form(http, "PUT", {"statementId": sid, "content": json.dumps(stmt()),
+                                   "Authorization": http.auth,
+                                   "X-Experience-API-Version": "1.0.3"}, headers=False)
+    assert response.status_code == 204
+    assert http.get(statementId=sid).status_code == 200
+
+
+def test_alternate_syntax_carries_a_get(http):
+    """A GET sent as a form answers the StatementResult."""
+    http.post(stmt())
+    response = _form(http, "GET", {"limit": "1"})
+    assert response.status_code == 200
+    assert len(response.get_json()["statements"]) == 1 and "more" in response.get_json()
+
+
+@pytest.mark.parametrize("method, query, fields, version, words", [
+    ("PUT", f"&statementId={uuid.uuid4()}", {"content": "{}"}, "1.0.3", "form field"),
+    ("PATCH", "", {}, "1.0.3", "is not GET"),
+    ("PUT", "", {"statementId": str(uuid.uuid4()), "content": json.dumps(stmt())}, "2.0.0",
+     "removed the alternate request syntax"),
+    ("PUT", "", {"statementId": str(uuid.uuid4()), "content": json.dumps(stmt()),
+                 "X-Experience-API-Version": "0.8"}, "1.0.3", "not supported"),
+])
+def test_bad_alternate_requests_are_400(http, method, query, fields, version, words):
+    """Extra query parameters, unknown methods, 2.0 requests and bad versions are refused."""
+    response = _form(http, method, fields, query, version)
+    assert response.status_code == 400 and words in response.get_json()["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0
+
+
+def test_alternate_syntax_must_be_a_form_post(http):
+    """?method= on a PUT, or with a JSON body, is refused."""
+    response = http.client.put("/xapi/statements?method=POST", data=json.dumps(stmt()),
+                               content_type="application/json", headers=http.headers())
+    assert response.status_code == 400 and "POST" in response.get_json()["message"]
+    response = http.client.post("/xapi/statements?method=PUT", data=json.dumps(stmt()),
+                                content_type="application/json", headers=http.headers())
+    assert response.status_code == 400 and "form body" in response.get_json()["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0
+
+
+def test_nul_characters_are_400(http):
+    """NUL characters, which PostgreSQL text cannot hold, are refused in bodies and filters."""
+    response = http.post(stmt(verb="http://adlnet.gov/expapi/verbs/x\u0000y"))
+    assert response.status_code == 400 and "NUL" in response.get_json()["message"]
+    assert http.get(verb="http://adlnet.gov/expapi/verbs/x\u0000y").status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Row)) == 0

@@ -450,6 +450,12 @@ CSRF_EXEMPT: dict[str, str] = {
     "xapi.post_statements": "the LRS authenticates xAPI clients with HTTP Basic credentials, "
                             "never the session cookie, so a forged cross-site request carries "
                             "no credentials",
+    "xapi.state": "the LRS's document resources authenticate like the statements resource "
+                  "(HTTP Basic, never the cookie)",
+    "xapi.activity_profile": "HTTP Basic like every LRS resource",
+    "xapi.agent_profile": "HTTP Basic like every LRS resource",
+    "cmi5.fetch": "the cmi5 fetch URL's one-time token in the URL is the credential; the AU "
+                  "posts it without a session form, and a forged request holds no token",
 }
 
 
