@@ -90,7 +90,7 @@ def detect(window: MS.Window, subjects: list[int]) -> None:
     max_hours, burst_n, burst_minutes = thresholds(window.settings)
     wanted = set(subjects)
     found: dict[tuple[int, str, date], dict] = {}
-    for uid, day, seconds, n in MS.daily_seconds(window, subjects, {}):
+    for uid, day, seconds, n, _pk in MS.daily_seconds(window, subjects, {}):
         if seconds > max_hours * 3600 + 1e-6:
             found[(uid, "hours_over_day", day)] = {
                 "hours": round(seconds / 3600, 2), "statements": n, "threshold": max_hours}

@@ -182,8 +182,10 @@ _COURSE_PARAMS = {
 }
 
 
-def daily_seconds(window: Window, subjects, params: dict) -> list[tuple[int, date, float, int]]:
-    """The per-day verified seconds of ``subjects`` (cached per window and course filter)."""
+def daily_seconds(window: Window, subjects, params: dict
+                  ) -> list[tuple[int, date, float, int, int]]:
+    """The per-day verified seconds of ``subjects`` (cached per window and course filter):
+    ``(user_id, day, seconds, statements, last statement pk)``."""
     codes = _codes_for(params)
     ids = window.query_ids(subjects)
     key = ("daily", tuple(codes) if codes is not None else None, tuple(ids or ()))
@@ -193,27 +195,17 @@ def daily_seconds(window: Window, subjects, params: dict) -> list[tuple[int, dat
     return sorted((r for r in rows if r[0] in wanted), key=lambda r: (r[0], r[1]))
 
 
-def counted_days(window: Window, subjects, params: dict) -> dict[int, dict[date, float]]:
-    """``user_id -> {day: counted seconds}``: days under an open or excluded anomaly left
-    out, accepted days counted up to 24 hours."""
-    out: dict[int, dict[date, float]] = defaultdict(dict)
-    for uid, day, seconds, _n in daily_seconds(window, subjects, params):
+def counted_days(window: Window, subjects, params: dict) -> dict[int, dict[date, tuple]]:
+    """``user_id -> {day: (counted seconds, statements, last statement pk)}``: days under an
+    open or excluded anomaly left out, accepted days counted up to 24 hours."""
+    out: dict[int, dict[date, tuple]] = defaultdict(dict)
+    for uid, day, seconds, n, pk in daily_seconds(window, subjects, params):
         if day in window.excluded_days.get(uid, ()):
             continue
         if day in window.accepted_days.get(uid, ()):
             seconds = min(seconds, DAY_SECONDS)
-        out[uid][day] = round(seconds, 3)
+        out[uid][day] = (round(seconds, 3), n, pk)
     return out
-
-
-def _hour_evidence(window: Window, subjects, params: dict, counted) -> dict[int, list[int]]:
-    codes = _codes_for(params)
-    ids = window.query_ids(subjects)
-    key = ("recent", tuple(codes) if codes is not None else None, tuple(ids or ()))
-    recent = window.cached(key, lambda: sources.recent_statement_pks(
-        window.start, window.end, ids, per_user=MAX_EVIDENCE, course_codes=codes))
-    return {uid: [pk for pk, day in recent.get(uid, ()) if day in counted.get(uid, {})]
-            for uid in counted}
 
 
 @measure("verified_hours", label=_l("Verified study hours"), unit=_l("hours"),
@@ -221,22 +213,18 @@ def _hour_evidence(window: Window, subjects, params: dict, counted) -> dict[int,
 def verified_hours(subjects, window: Window, params: dict):
     """Hours of verified study (the platform's visible, active, capped seconds of the
     ``experienced`` statements) in the period, days flagged as anomalies left out until the
-    unit head accepts them."""
-    counted = counted_days(window, subjects, params)
-    samples = _hour_evidence(window, subjects, params, counted)
-    daily = daily_seconds(window, subjects, params)
-    statements = defaultdict(int)
-    for uid, day, _s, n in daily:
-        if day in counted.get(uid, {}):
-            statements[uid] += n
+    unit head accepts them. Evidence: the last statement of each counted day, newest days
+    first, and the number of statements counted."""
     out = {}
-    for uid, days in counted.items():
-        seconds = sum(days[d] for d in sorted(days))
+    for uid, days in counted_days(window, subjects, params).items():
+        seconds = sum(days[d][0] for d in sorted(days))
         if seconds <= 0:
             continue
-        ev = evidence(statements=samples.get(uid, []))
-        if statements[uid] > len(ev.get("statements", [])):
-            ev.setdefault("counts", {})["statements"] = statements[uid]
+        newest = sorted(days, reverse=True)
+        ev = evidence(statements=[days[d][2] for d in newest[:MAX_EVIDENCE]])
+        statements = sum(days[d][1] for d in days)
+        if statements > len(ev["statements"]):
+            ev["counts"] = {"statements": statements}
         out[uid] = (rounded(seconds / 3600), ev)
     return out
 
@@ -250,7 +238,7 @@ def study_days(subjects, window: Window, params: dict):
     minimum = float(params.get("min_minutes", 15)) * 60
     out = {}
     for uid, days in counted_days(window, subjects, params).items():
-        n = sum(1 for s in days.values() if s >= minimum)
+        n = sum(1 for s, _n, _pk in days.values() if s >= minimum)
         if n:
             out[uid] = (float(n), {})
     return out

@@ -23,7 +23,7 @@ from lms_core.extensions import db
 SUBJECTS = ("user", "unit")
 CRITERION_KINDS = ("group", "quantitative", "pass_fail", "occurrence", "bonus", "penalty")
 SUBMISSION_KINDS = ("initiative", "certificate", "learning_model")
-SUBMISSION_STATUSES = ("pending", "approved", "rejected")
+SUBMISSION_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 
 
 class Campaign(db.Model):

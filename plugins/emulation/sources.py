@@ -105,11 +105,12 @@ def _users_in(column, user_ids: list[int] | None):
 # -- statements ---------------------------------------------------------------------------------
 def daily_verified_seconds(start: date, end: date, user_ids: list[int] | None = None,
                            course_codes: list[str] | None = None
-                           ) -> list[tuple[int, date, float, int]]:
-    """``(user_id, local day, verified seconds, statements)`` per officer and day of the
-    period: the ``experienced`` statements (one per closed study session) not voided, with
-    the platform's verified seconds (statements from outside content carry none). With
-    ``course_codes``, only the lessons of those courses. One grouped query (per chunk)."""
+                           ) -> list[tuple[int, date, float, int, int]]:
+    """``(user_id, local day, verified seconds, statements, last statement pk)`` per officer
+    and day of the period: the ``experienced`` statements (one per closed study session) not
+    voided, with the platform's verified seconds (statements from outside content carry
+    none). With ``course_codes``, only the lessons of those courses. One grouped query (per
+    chunk of officers); the last pk of each day is the evidence kept with the hours."""
     lo, hi = utc_bounds(start, end)
     day = local_day_sql(Statement.timestamp, offset_minutes(start))
     conditions = [Statement.verb_id == EXPERIENCED, Statement.voided.is_(False),
@@ -126,45 +127,10 @@ def daily_verified_seconds(start: date, end: date, user_ids: list[int] | None = 
     for users in _users_in(Statement.user_id, user_ids):
         rows = db.session.execute(
             sa.select(Statement.user_id, day, sa.func.sum(Statement.verified_seconds),
-                      sa.func.count())
+                      sa.func.count(), sa.func.max(Statement.id))
             .where(*conditions, users).group_by(Statement.user_id, day))
-        out += [(uid, as_date(d), float(s or 0), int(n)) for uid, d, s, n in rows]
+        out += [(uid, as_date(d), float(s or 0), int(n), int(pk)) for uid, d, s, n, pk in rows]
     return out
-
-
-def recent_statement_pks(start: date, end: date, user_ids: list[int] | None, *,
-                         per_user: int, course_codes: list[str] | None = None
-                         ) -> dict[int, list[tuple[int, date]]]:
-    """The ``per_user`` latest counted ``experienced`` statements of each officer in the
-    period, as ``(statement pk, local day)``, newest first: the sample of evidence kept with
-    the hours."""
-    lo, hi = utc_bounds(start, end)
-    minutes = offset_minutes(start)
-    conditions = [Statement.verb_id == EXPERIENCED, Statement.voided.is_(False),
-                  Statement.verified_seconds.is_not(None), Statement.user_id.is_not(None),
-                  Statement.timestamp >= lo, Statement.timestamp < hi]
-    if course_codes is not None:
-        if not course_codes:
-            return {}
-        prefix = activity_prefix("course")
-        conditions.append(sa.or_(*[
-            Statement.activity_id.like(_like_prefix(f"{prefix}{code}/") + "%", escape="\\")
-            for code in sorted(course_codes)]))
-    out: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for users in _users_in(Statement.user_id, user_ids):
-        ranked = sa.select(
-            Statement.id.label("pk"), Statement.user_id.label("uid"),
-            local_day_sql(Statement.timestamp, minutes).label("day"),
-            sa.func.row_number().over(partition_by=Statement.user_id,
-                                      order_by=(Statement.timestamp.desc(),
-                                                Statement.id.desc())).label("rn"),
-        ).where(*conditions, users).subquery()
-        rows = db.session.execute(
-            sa.select(ranked.c.uid, ranked.c.pk, ranked.c.day).where(ranked.c.rn <= per_user)
-            .order_by(ranked.c.uid, ranked.c.rn))
-        for uid, pk, day in rows:
-            out[uid].append((pk, as_date(day)))
-    return dict(out)
 
 
 def course_completions(start: date, end: date, user_ids: list[int] | None = None
