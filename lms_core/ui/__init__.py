@@ -20,6 +20,7 @@ def _core_nav() -> list[NavItem]:
         NavItem("ui.dashboard", _l("Dashboard"), (), 10),
         NavItem("courses.catalogue", _l("Course catalogue"), (), 20),
         NavItem("courses.my_learning", _l("My learning"), (), 21),
+        NavItem("learning_record.mine", _l("Learning record"), (), 22),
         NavItem("authoring.index", _l("Authoring"), (R.AUTHOR,), 50),
         NavItem("org.units", _l("Units"), (R.UNIT_HEAD, R.HR_ADMIN), 80),
         NavItem("org.users", _l("People"), (R.UNIT_HEAD, R.HR_ADMIN), 81),

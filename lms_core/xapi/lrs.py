@@ -605,7 +605,10 @@ def _matching(q: dict[str, Any]):
     referring = sa.select(StatementKey.statement_pk).join(
         target, target.statement_id == StatementKey.key).where(
         StatementKey.kind == "statement", *_filters(q, target))
-    return sa.or_(sa.and_(*direct), Statement.id.in_(referring))
+    # One set of ids from two indexed lookups (a UNION), rather than an OR that makes
+    # PostgreSQL walk the whole ``stored`` index and test every row.
+    direct_ids = sa.select(Statement.id).where(*direct)
+    return Statement.id.in_(sa.union(direct_ids, referring))
 
 
 def _ids_only(value: Any, key: str = "") -> Any:

@@ -144,7 +144,8 @@ def _funnel_chart(plot: ranking.Funnel | None, units: dict, title: str) -> str |
         "curve": [{"x": n, "lo3": lo3, "lo2": lo2, "hi2": hi2, "hi3": hi3}
                   for n, lo3, lo2, hi2, hi3 in plot.curve],
         "labels": {"units": str(_("Units")), "mean": str(_("Mean")),
-                   "limit2": str(_("95% limits (2σ)")), "limit3": str(_("99.8% limits (3σ)"))},
+                   "limit2": str(_("%(share)s limits (2σ)", share="95%")),
+                   "limit3": str(_("%(share)s limits (3σ)", share="99.8%"))},
     }, ensure_ascii=False)
 
 
