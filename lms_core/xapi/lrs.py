@@ -605,10 +605,14 @@ def _matching(q: dict[str, Any]):
     referring = sa.select(StatementKey.statement_pk).join(
         target, target.statement_id == StatementKey.key).where(
         StatementKey.kind == "statement", *_filters(q, target))
-    # One set of ids from two indexed lookups (a UNION), rather than an OR that makes
-    # PostgreSQL walk the whole ``stored`` index and test every row.
-    direct_ids = sa.select(Statement.id).where(*direct)
-    return Statement.id.in_(sa.union(direct_ids, referring))
+    if any(name in q for name in ("agent", "activity", "registration")):
+        # Selective filters: one set of ids from two indexed lookups (a UNION). An OR would
+        # make PostgreSQL walk the whole ``stored`` index and test every row.
+        direct_ids = sa.select(Statement.id).where(*direct)
+        return Statement.id.in_(sa.union(direct_ids, referring))
+    # A verb alone matches a large share of the table: walking ``stored`` and stopping at
+    # the page's end is then the fast plan, and the OR keeps it.
+    return sa.or_(sa.and_(*direct), Statement.id.in_(referring))
 
 
 def _ids_only(value: Any, key: str = "") -> Any:
