@@ -90,10 +90,12 @@ def detect(window: MS.Window, subjects: list[int]) -> None:
     max_hours, burst_n, burst_minutes = thresholds(window.settings)
     wanted = set(subjects)
     found: dict[tuple[int, str, date], dict] = {}
-    for uid, day, seconds, n, _pk in MS.daily_seconds(window, subjects, {}):
-        if seconds > max_hours * 3600 + 1e-6:
-            found[(uid, "hours_over_day", day)] = {
-                "hours": round(seconds / 3600, 2), "statements": n, "threshold": max_hours}
+    for uid, summary in MS.study(window, subjects).items():
+        for day, values in summary.over.items():
+            seconds, n = values[None]
+            if seconds > max_hours * 3600:
+                found[(uid, "hours_over_day", day)] = {
+                    "hours": round(seconds / 3600, 2), "statements": n, "threshold": max_hours}
     for (uid, day), pks in _bursts(MS.completions(window, subjects), burst_n,
                                    burst_minutes).items():
         found[(uid, "completion_burst", day)] = {

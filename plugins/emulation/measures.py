@@ -182,30 +182,59 @@ _COURSE_PARAMS = {
 }
 
 
-def daily_seconds(window: Window, subjects, params: dict
-                  ) -> list[tuple[int, date, float, int, int]]:
-    """The per-day verified seconds of ``subjects`` (cached per window and course filter):
-    ``(user_id, day, seconds, statements, last statement pk)``."""
+def _filter_key(params: dict) -> tuple[str, ...] | None:
     codes = _codes_for(params)
+    return tuple(codes) if codes is not None else None
+
+
+def plan_study(window: Window, uses: Iterable[tuple[str, dict]]) -> None:
+    """Tell the window which course filters and daily minimums the study-time measures of
+    the rules use (``(measure key, params)``), so that one pass over the statements serves
+    them all."""
+    filters = {None}
+    minutes = {15.0}
+    for key, params in uses:
+        if key in ("verified_hours", "study_days"):
+            filters.add(_filter_key(params))
+        if key == "study_days":
+            minutes.add(float(params.get("min_minutes", 15)))
+    window.study_filters = [None] + sorted(f for f in filters if f is not None)
+    window.study_minutes = sorted(minutes)
+
+
+def study(window: Window, subjects, key: tuple[str, ...] | None = None,
+          minutes: float | None = None) -> dict[int, sources.StudySummary]:
+    """The study summaries of ``subjects`` (cached for the window's computation)."""
+    filters = list(getattr(window, "study_filters", [None]))
+    wanted = list(getattr(window, "study_minutes", [15.0]))
+    if key not in filters:
+        filters.append(key)
+    if minutes is not None and minutes not in wanted:
+        wanted.append(minutes)
     ids = window.query_ids(subjects)
-    key = ("daily", tuple(codes) if codes is not None else None, tuple(ids or ()))
-    rows = window.cached(key, lambda: sources.daily_verified_seconds(
-        window.start, window.end, ids, codes))
-    wanted = set(subjects)
-    return sorted((r for r in rows if r[0] in wanted), key=lambda r: (r[0], r[1]))
+    max_hours = float((window.settings or {}).get("anomalies", {}).get("max_hours_per_day",
+                                                                           12))
+    cache_key = ("study", tuple(filters), tuple(wanted), tuple(ids or ()))
+    summaries = window.cached(cache_key, lambda: sources.study_summaries(
+        window.start, window.end, ids, filters, wanted, max_hours * 3600))
+    subjects = set(subjects)
+    return {uid: s for uid, s in summaries.items() if uid in subjects}
 
 
-def counted_days(window: Window, subjects, params: dict) -> dict[int, dict[date, tuple]]:
-    """``user_id -> {day: (counted seconds, statements, last statement pk)}``: days under an
-    open or excluded anomaly left out, accepted days counted up to 24 hours."""
-    out: dict[int, dict[date, tuple]] = defaultdict(dict)
-    for uid, day, seconds, n, pk in daily_seconds(window, subjects, params):
+def _counted(window: Window, uid: int, summary, key) -> tuple[float, int, list[date]]:
+    """``(seconds, statements, days left out)`` that count for one officer and filter: days
+    under an open or excluded anomaly left out, accepted days at most 24 hours."""
+    seconds, statements = summary.totals.get(key, (0.0, 0))
+    left_out = []
+    for day, values in summary.over.items():
+        s, n = values.get(key, (0.0, 0))
         if day in window.excluded_days.get(uid, ()):
-            continue
-        if day in window.accepted_days.get(uid, ()):
-            seconds = min(seconds, DAY_SECONDS)
-        out[uid][day] = (round(seconds, 3), n, pk)
-    return out
+            seconds -= s
+            statements -= n
+            left_out.append(day)
+        elif day in window.accepted_days.get(uid, ()) and s > DAY_SECONDS:
+            seconds -= s - DAY_SECONDS
+    return max(seconds, 0.0), statements, left_out
 
 
 @measure("verified_hours", label=_l("Verified study hours"), unit=_l("hours"),
@@ -213,17 +242,21 @@ def counted_days(window: Window, subjects, params: dict) -> dict[int, dict[date,
 def verified_hours(subjects, window: Window, params: dict):
     """Hours of verified study (the platform's visible, active, capped seconds of the
     ``experienced`` statements) in the period, days flagged as anomalies left out until the
-    unit head accepts them. Evidence: the last statement of each counted day, newest days
-    first, and the number of statements counted."""
+    unit head accepts them. Evidence: the latest statements counted, with their number."""
+    key = _filter_key(params)
+    counted = {}
+    for uid, summary in study(window, subjects, key).items():
+        seconds, statements, left_out = _counted(window, uid, summary, key)
+        if seconds > 0:
+            counted[uid] = (seconds, statements, left_out)
+    pks = window.cached(("hour-evidence", key, tuple(sorted(counted))), lambda: (
+        sources.latest_study_pks(window.start, window.end, sorted(counted),
+                                 per_user=MAX_EVIDENCE, codes=key,
+                                 excluded={u: set(c[2]) for u, c in counted.items() if c[2]})))
     out = {}
-    for uid, days in counted_days(window, subjects, params).items():
-        seconds = sum(days[d][0] for d in sorted(days))
-        if seconds <= 0:
-            continue
-        newest = sorted(days, reverse=True)
-        ev = evidence(statements=[days[d][2] for d in newest[:MAX_EVIDENCE]])
-        statements = sum(days[d][1] for d in days)
-        if statements > len(ev["statements"]):
+    for uid, (seconds, statements, _left_out) in sorted(counted.items()):
+        ev = evidence(statements=pks.get(uid, []))
+        if statements > len(ev.get("statements", [])):
             ev["counts"] = {"statements": statements}
         out[uid] = (rounded(seconds / 3600), ev)
     return out
@@ -234,12 +267,17 @@ def verified_hours(subjects, window: Window, params: dict):
                  "min_minutes": Param("number", _l("verified minutes a day must have (15)"))})
 def study_days(subjects, window: Window, params: dict):
     """Days of the period with at least ``min_minutes`` (15) verified minutes of study:
-    regular learning, anytime, anywhere."""
-    minimum = float(params.get("min_minutes", 15)) * 60
+    regular learning, anytime, anywhere (days under an anomaly count once accepted)."""
+    key = _filter_key(params)
+    minutes = float(params.get("min_minutes", 15))
     out = {}
-    for uid, days in counted_days(window, subjects, params).items():
-        n = sum(1 for s, _n, _pk in days.values() if s >= minimum)
-        if n:
+    for uid, summary in study(window, subjects, key, minutes).items():
+        n = summary.days_at_least.get((key, minutes), 0)
+        for day, values in summary.over.items():
+            if day in window.excluded_days.get(uid, ()) and \
+                    values.get(key, (0.0, 0))[0] >= minutes * 60:
+                n -= 1
+        if n > 0:
             out[uid] = (float(n), {})
     return out
 

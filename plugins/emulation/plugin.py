@@ -13,6 +13,8 @@ class EmulationPlugin(LmsPlugin):
 
     name = "emulation"
     models = "plugins.emulation.models"
+    default_settings = {"EMULATION_YEAR_CLOSE": "15/01", "EMULATION_QUARTER_CLOSE_DAYS": 15,
+                        "EMULATION_EVIDENCE_MAX_MB": 10}
 
     def blueprints(self):
         from plugins.emulation.blueprint import bp

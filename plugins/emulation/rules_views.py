@@ -92,8 +92,32 @@ def _spec_rows(spec: rules.RuleSpec) -> list[tuple[rules.CriterionSpec, int]]:
     return out
 
 
+#: The fields of each kind of indicator that the edit page offers.
+EDIT_FIELDS = {
+    "quantitative": ("target", "target_quarter", "points", "cap"),
+    "pass_fail": ("target", "target_quarter", "points"),
+    "occurrence": ("points", "cap"),
+    "bonus": ("points", "cap"),
+    "penalty": ("points", "cap"),
+}
+FIELD_LABELS = {"target": _l("Target (year)"), "target_quarter": _l("Target (quarter)"),
+                "points": _l("Points"), "cap": _l("Cap"), "max_points": _l("Max. points")}
+
+
+def _value_text(value) -> str:
+    """A parameter's value for reading: lists joined, mappings as ``key: value``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _helpers() -> dict:
     return {"kind_label": lambda k: KIND_LABELS.get(k, k),
+            "value_text": _value_text,
             "formula": lambda k: FORMULAS.get(k, ""),
             "subject_label": lambda s: SUBJECT_LABELS.get(s, s),
             "status_label": lambda s: STATUS_LABELS.get(s, s),
@@ -197,11 +221,9 @@ def rules_edit(phase: int, version: int):
                 changes[c.code] = {"max_points": _number(
                     values.get(f"{c.code}:max_points"), f"{c.code} max_points", problems)}
                 continue
-            fields = {}
-            for key in rules.EDITABLE:
-                fields[key] = _number(values.get(f"{c.code}:{key}"), f"{c.code} {key}",
-                                      problems)
-            changes[c.code] = fields
+            changes[c.code] = {key: _number(values.get(f"{c.code}:{key}"),
+                                            f"{c.code} {FIELD_LABELS[key]}", problems)
+                               for key in rules.EDITABLE}
         if not problems:
             report = rules.revise(rule_set, changes, actor=current_user,
                                   activate=form.activate.data)
@@ -232,6 +254,7 @@ def rules_edit(phase: int, version: int):
     status = 400 if request.method == "POST" else 200
     return render_template("emulation/rules/edit.html", phase=phase_row, rule_set=rule_set,
                            rows=rows, form=form, problems=problems, current=current,
+                           edit_fields=EDIT_FIELDS, field_labels=FIELD_LABELS,
                            **_helpers()), status
 
 

@@ -48,7 +48,7 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -189,10 +189,6 @@ def officers_of(period: Period) -> dict[int, MS.Officer]:
     return out
 
 
-def _window(period: Period, plan: Plan) -> MS.Window:
-    return MS.Window(period, plan.settings, officers_of(period))
-
-
 def _predecessor_basis(window: MS.Window) -> dict[int, list[int]]:
     """Units created after the period (by a merge or split) -> their predecessor units that
     existed at the period's end."""
@@ -283,6 +279,12 @@ def _measure_values(window: MS.Window, key: str, params: dict, subjects: list[in
 
 def _user_rows(plan: Plan, window: MS.Window, subjects: list[int], corrections):
     """Score lines and scores of ``subjects`` (officers of the window)."""
+    uses = [(c.measure, rules.measure_params(c)) for c in plan.indicators("user")]
+    for c in plan.indicators("unit"):
+        m = MS.get(c.measure)
+        if m is not None and m.feeds is not None:
+            uses.append(m.feeds(rules.measure_params(c)))
+    MS.plan_study(window, uses)
     anomalies.detect(window, subjects)
     lines: list[dict] = []
     points_by_user: dict[int, dict[int, float]] = defaultdict(dict)
@@ -424,6 +426,8 @@ class Result:
     seconds: float = 0.0
     corrections: int = 0
     full: bool = True
+    #: A frozen period recomputed with --force-correction (``corrections`` were recorded).
+    corrected: bool = False
 
 
 def _compute(period: Period, plan: Plan, users: list[int] | None) -> Result:
@@ -681,6 +685,7 @@ def _top_points(period_id: int, top_ids: set[int]) -> dict[tuple[str, int], dict
 
 
 def _force_correction(period: Period, *, reason: str, actor, rank: bool) -> Result:
+    began = time.perf_counter()
     reason = (reason or "").strip()
     if not reason:
         raise UserError(_("Give the reason for correcting the closed period %(label)s.",
@@ -708,7 +713,6 @@ def _force_correction(period: Period, *, reason: str, actor, rank: bool) -> Resu
     scores = {(s.subject, s.subject_id): s for s in db.session.scalars(
         sa.select(Score).where(Score.period_id == period.id))}
     added = 0
-    began = time.perf_counter()
     for key in sorted(set(new_totals) | set(old_totals)):
         subject, sid = key
         new_total = MS.rounded(new_totals.get(key, 0.0))
@@ -742,7 +746,8 @@ def _force_correction(period: Period, *, reason: str, actor, rank: bool) -> Resu
     db.session.flush()
     if rank and added:
         _rank(period)
-    return Result(period.label, seconds=time.perf_counter() - began, corrections=added)
+    return Result(period.label, seconds=time.perf_counter() - began, corrections=added,
+                  corrected=True)
 
 
 def _corr_sum(old_corr, subject, sid) -> float:
@@ -886,7 +891,3 @@ JOBS: list = [
     Job("emulation.incremental_pass", incremental_job, "interval", {"minutes": 15}),
     Job("emulation.close_periods", close_job, "cron", {"hour": 1, "minute": 15}),
 ]
-
-
-def _fmt_datetime(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else ""

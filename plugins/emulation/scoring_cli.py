@@ -21,7 +21,7 @@ from plugins.emulation.rules_cli import actor_option, fail, resolve_actor
 
 
 def _echo(result: scoring.Result) -> None:
-    if result.corrections or not result.officers:
+    if result.corrected:
         click.echo(_("%(period)s: %(n)d corrections recorded (%(seconds).1f s).",
                      period=result.period, n=result.corrections, seconds=result.seconds))
     else:

@@ -103,34 +103,132 @@ def _users_in(column, user_ids: list[int] | None):
 
 
 # -- statements ---------------------------------------------------------------------------------
-def daily_verified_seconds(start: date, end: date, user_ids: list[int] | None = None,
-                           course_codes: list[str] | None = None
-                           ) -> list[tuple[int, date, float, int, int]]:
-    """``(user_id, local day, verified seconds, statements, last statement pk)`` per officer
-    and day of the period: the ``experienced`` statements (one per closed study session) not
-    voided, with the platform's verified seconds (statements from outside content carry
-    none). With ``course_codes``, only the lessons of those courses. One grouped query (per
-    chunk of officers); the last pk of each day is the evidence kept with the hours."""
+def _course_filter(codes: tuple[str, ...]):
+    """SQL: the statement is about a lesson of one of these courses (by its activity id)."""
+    if not codes:
+        return sa.false()
+    prefix = activity_prefix("course")
+    return sa.or_(*[Statement.activity_id.like(_like_prefix(f"{prefix}{code}/") + "%",
+                                               escape="\\") for code in codes])
+
+
+def _study_conditions(lo: datetime, hi: datetime) -> list:
+    return [Statement.verb_id == EXPERIENCED, Statement.voided.is_(False),
+            Statement.verified_seconds.is_not(None), Statement.user_id.is_not(None),
+            Statement.timestamp >= lo, Statement.timestamp < hi]
+
+
+class StudySummary:
+    """One officer's verified study in a period, for each course filter (``None``: every
+    course): ``totals[f] = (seconds, statements)``; ``days_at_least[(f, minutes)]`` = days
+    with at least that many minutes; ``over[day][f] = (seconds, statements)`` for the days
+    above the threshold (the days an anomaly can concern)."""
+
+    __slots__ = ("totals", "days_at_least", "over")
+
+    def __init__(self):
+        self.totals: dict = {}
+        self.days_at_least: dict = {}
+        self.over: dict[date, dict] = {}
+
+
+def study_summaries(start: date, end: date, user_ids: list[int] | None,
+                    filters: list[tuple[str, ...] | None], minutes: list[float],
+                    threshold_seconds: float) -> dict[int, StudySummary]:
+    """Everything the study-time measures and the anomaly check need, in one pass over the
+    period's statements: grouped per officer and local day, then per officer (with the days
+    above ``threshold_seconds`` listed). ``filters[0]`` must be None (every course)."""
     lo, hi = utc_bounds(start, end)
-    day = local_day_sql(Statement.timestamp, offset_minutes(start))
-    conditions = [Statement.verb_id == EXPERIENCED, Statement.voided.is_(False),
-                  Statement.verified_seconds.is_not(None), Statement.user_id.is_not(None),
-                  Statement.timestamp >= lo, Statement.timestamp < hi]
-    if course_codes is not None:
-        if not course_codes:
-            return []
-        prefix = activity_prefix("course")
-        conditions.append(sa.or_(*[
-            Statement.activity_id.like(_like_prefix(f"{prefix}{code}/") + "%", escape="\\")
-            for code in sorted(course_codes)]))
-    out = []
+    day = local_day_sql(Statement.timestamp, offset_minutes(start)).label("d")
+    columns = [Statement.user_id.label("uid"), day]
+    for k, codes in enumerate(filters):
+        if codes is None:
+            columns += [sa.func.sum(Statement.verified_seconds).label(f"s{k}"),
+                        sa.func.count().label(f"n{k}")]
+        else:
+            match = _course_filter(codes)
+            columns += [sa.func.sum(sa.case((match, Statement.verified_seconds))).label(f"s{k}"),
+                        sa.func.count(sa.case((match, 1))).label(f"n{k}")]
+    pairs = [(k, m) for k in range(len(filters)) for m in minutes]
+    agg = sa.func.string_agg if _dialect() == "postgresql" else sa.func.group_concat
+    out: dict[int, StudySummary] = {}
     for users in _users_in(Statement.user_id, user_ids):
-        rows = db.session.execute(
-            sa.select(Statement.user_id, day, sa.func.sum(Statement.verified_seconds),
-                      sa.func.count(), sa.func.max(Statement.id))
-            .where(*conditions, users).group_by(Statement.user_id, day))
-        out += [(uid, as_date(d), float(s or 0), int(n), int(pk)) for uid, d, s, n, pk in rows]
+        g = sa.select(*columns).where(*_study_conditions(lo, hi), users) \
+            .group_by(Statement.user_id, day).subquery()
+        text = sa.cast(g.c.d, sa.String)
+        for k in range(len(filters)):
+            text = text + "|" + sa.cast(sa.func.coalesce(g.c[f"s{k}"], 0.0), sa.String) + \
+                "|" + sa.cast(g.c[f"n{k}"], sa.String)
+        select = [g.c.uid]
+        for k in range(len(filters)):
+            select += [sa.func.sum(g.c[f"s{k}"]), sa.func.sum(g.c[f"n{k}"])]
+        select += [sa.func.count(sa.case((g.c[f"s{k}"] >= m * 60, 1))) for k, m in pairs]
+        select.append(agg(sa.case((g.c.s0 > threshold_seconds, text)), ","))
+        for row in db.session.execute(sa.select(*select).group_by(g.c.uid)):
+            summary = StudySummary()
+            uid, values = row[0], row[1:]
+            for k, key in enumerate(filters):
+                summary.totals[key] = (float(values[2 * k] or 0), int(values[2 * k + 1] or 0))
+            base = 2 * len(filters)
+            for i, (k, m) in enumerate(pairs):
+                summary.days_at_least[(filters[k], m)] = int(values[base + i] or 0)
+            for item in (values[-1] or "").split(","):
+                if not item:
+                    continue
+                parts = item.split("|")
+                summary.over[as_date(parts[0])] = {
+                    key: (float(parts[1 + 2 * k]), int(parts[2 + 2 * k]))
+                    for k, key in enumerate(filters)}
+            out[uid] = summary
     return out
+
+
+def _latest_union(n: int, lo: datetime, hi: datetime, per_user: int,
+                  codes: tuple[str, ...] | None, excluded_days: list[date] = ()):
+    """A UNION ALL of ``n`` indexed ``LIMIT`` queries, one per officer (``:u0``...)."""
+    parts = []
+    for i in range(n):
+        conditions = [Statement.user_id == sa.bindparam(f"u{i}"), *_study_conditions(lo, hi)]
+        if codes is not None:
+            conditions.append(_course_filter(codes))
+        for day in excluded_days:
+            d_lo, d_hi = utc_bounds(day, day)
+            conditions.append(sa.not_(sa.and_(Statement.timestamp >= d_lo,
+                                              Statement.timestamp < d_hi)))
+        parts.append(sa.select(Statement.id, Statement.user_id, Statement.timestamp)
+                     .where(*conditions)
+                     .order_by(Statement.timestamp.desc(), Statement.id.desc())
+                     .limit(per_user).subquery(f"t{i}"))
+    return sa.union_all(*[sa.select(p.c.id, p.c.user_id, p.c.timestamp) for p in parts])
+
+
+def latest_study_pks(start: date, end: date, user_ids: list[int], *, per_user: int,
+                     codes: tuple[str, ...] | None = None,
+                     excluded: dict[int, set[date]] | None = None) -> dict[int, list[int]]:
+    """The ``per_user`` latest counted ``experienced`` statements of each officer (pks,
+    newest first), leaving out the excluded days: the evidence kept with the hours. One
+    indexed ``LIMIT`` per officer, 200 officers per query."""
+    lo, hi = utc_bounds(start, end)
+    excluded = excluded or {}
+    found: dict[int, list] = defaultdict(list)
+
+    def run(statement, ids):
+        for pk, uid, moment in db.session.execute(statement, {f"u{i}": u
+                                                              for i, u in enumerate(ids)}):
+            found[uid].append((moment, pk))
+
+    plain = [u for u in sorted(set(user_ids)) if not excluded.get(u)]
+    size = 200
+    templates: dict[int, object] = {}
+    for i in range(0, len(plain), size):
+        batch = plain[i:i + size]
+        if len(batch) not in templates:
+            templates[len(batch)] = _latest_union(len(batch), lo, hi, per_user, codes)
+        run(templates[len(batch)], batch)
+    for uid in sorted(u for u in set(user_ids) if excluded.get(u)):
+        run(_latest_union(1, lo, hi, per_user, codes, sorted(excluded[uid])), [uid])
+    return {uid: [pk for _moment, pk in sorted(items, reverse=True)]
+            for uid, items in found.items()}
 
 
 def course_completions(start: date, end: date, user_ids: list[int] | None = None
