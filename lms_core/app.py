@@ -71,9 +71,11 @@ def create_app(config: str | type | dict | None = None, overrides: dict[str, Any
 
     available = plugin_host.available_plugins()
     enabled = plugin_host.enabled_plugin_names(app, available)
-    dirs = [CORE_TRANSLATIONS] + [
+    # One gettext domain for all: a later catalog overrides an earlier one on a shared msgid,
+    # so the core's comes last and core screens read the same whatever plugins are loaded.
+    dirs = [
         str(d) for n in enabled if (d := available[n].translations_dir) is not None
-    ]
+    ] + [CORE_TRANSLATIONS]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
 
     import lms_core.models  # noqa: F401  (register every core table)

@@ -99,7 +99,7 @@ def _profile(person) -> dict:
         top = frameworks.scale_max() or max(line.required or 0 for line in lines)
         chart = radar_svg(
             [line.info.code for line in lines],
-            [(_("Required"), [line.required for line in lines]),
+            [(_("Required level"), [line.required for line in lines]),
              (_("Achieved"), [line.achieved for line in lines])],
             top, title=_("Required and achieved levels for %(position)s",
                          position=localized(assignment.position) if assignment and

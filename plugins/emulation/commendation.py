@@ -841,7 +841,7 @@ def proposal_xlsx(ev: Evaluation) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws2 = wb.create_sheet(_("Checks")[:31])
     ws2.append([_("Title"), _("Full name / unit"), _("Code"), _("Proposed"), _("Criterion"),
-                _("Required"), _("Actual"), _("Met")])
+                _("Required value"), _("Actual"), _("Met")])
     for cell in ws2[1]:
         cell.font = bold
     for title in TITLES:

@@ -84,3 +84,30 @@ def test_the_catalog_compiles_without_errors(package):
     problems = [f"{message.id!r}: {errors}" for message in catalog
                 if message.id and (errors := message.check(catalog))]
     assert not problems, f"{package}:\n" + "\n".join(problems)
+
+
+def test_plugins_never_change_what_a_core_msgid_reads(app):
+    """All catalogs share one gettext domain: with every plugin loaded, each core msgid still
+    reads as the core's catalog says (a plugin's "Created" must not rename a core column)."""
+    from flask_babel import force_locale, gettext
+
+    core = _catalog("lms_core")
+    with app.test_request_context(), force_locale("vi"):
+        wrong = [f"{m.id!r}: {gettext(m.id)!r} instead of {m.string!r}" for m in core
+                 if m.id and isinstance(m.id, str) and m.string and "%" not in m.id
+                 and gettext(m.id) != m.string]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_plugins_translate_a_shared_msgid_alike():
+    """Two plugins with the same msgid give it the same Vietnamese (else the one loaded last
+    would silently rename the other's screens)."""
+    seen: dict[str, dict[str, str]] = {}
+    for package in PACKAGES:
+        if package == "lms_core":
+            continue
+        for message in _catalog(package):
+            if message.id and message.string:
+                seen.setdefault(str(message.id), {})[package] = message.string
+    clashes = {msgid: found for msgid, found in seen.items() if len(set(found.values())) > 1}
+    assert not clashes, clashes
