@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from lms_core.courses.catalogue import local_today
 from lms_core.extensions import db
 from lms_core.identity import roles as R
 from lms_core.xapi import statements as xs
@@ -208,8 +209,9 @@ def test_a_bad_export_period_is_refused_with_a_message(client, auth, world, quer
 def test_the_export_command_writes_json_lines_to_a_file(runner, studied, tmp_path):
     """`lms xapi export` writes the period's statements, one a line, and counts them."""
     output = tmp_path / "statements.jsonl"
-    today = date.today().strftime("%d/%m/%Y")
-    yesterday = (date.today() - timedelta(days=1)).strftime("%d/%m/%Y")
+    # Dates as the users enter them: in the platform's time zone (Vietnam is UTC+7).
+    today = local_today().strftime("%d/%m/%Y")
+    yesterday = (local_today() - timedelta(days=1)).strftime("%d/%m/%Y")
     result = runner.invoke(args=["xapi", "export", "--since", yesterday, "--until", today,
                                  "--output", str(output)])
     assert result.exit_code == 0, result.output

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from lms_core.courses import analytics
 from lms_core.courses import certificates as certs
 from lms_core.courses import delivery as d
+from lms_core.courses.catalogue import local_today
 from lms_core.courses.models import Certificate
 from lms_core.db import utcnow
 from lms_core.extensions import db
@@ -107,7 +108,7 @@ def test_the_holder_downloads_a_certificate_pdf_with_the_code_and_the_vietnamese
                      "Certificate of completion", "Nguyễn Thị Hoà", "Khoá học thử TEST-101",
                      "Test course TEST-101", certificate.code,
                      f"http://localhost/verify/{certificate.code}",
-                     "Số giờ học: 0,0 giờ", f"Completed on: {utcnow():%d/%m/%Y}"):
+                     "Số giờ học: 0,0 giờ", f"Completed on: {local_today():%d/%m/%Y}"):
         assert expected in text, expected
 
 
@@ -166,7 +167,7 @@ def test_the_verification_page_needs_no_login_and_shows_only_what_the_certificat
     assert response.status_code == 200
     assert "Giấy chứng nhận này hợp lệ" in html
     assert "Nguyễn Thị Hoà" in html and "Khoá học thử TEST-101" in html
-    assert f"{utcnow():%d/%m/%Y}" in html and "0,0" in html
+    assert f"{local_today():%d/%m/%Y}" in html and "0,0" in html
     assert "HOA" not in html.replace(certificate.code, "")  # no personnel code
     assert "DOI-1" not in html  # no unit
 
