@@ -35,7 +35,7 @@
     var passed = scaled >= mastery;
     submit.disabled = true;
     var send = !window.AU.isNormal() ? Promise.resolve()
-      : (passed ? cmi5.pass(score) : cmi5.fail(score));
+      : window.AU.send(function () { return passed ? cmi5.pass(score) : cmi5.fail(score); });
     send.then(function () {
       form.hidden = true;
       result.hidden = false;

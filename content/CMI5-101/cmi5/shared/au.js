@@ -3,12 +3,25 @@
  * show the connection state, and terminate then go back to the returnURL.
  *   AU.start(function (cmi5, launchData) { ... })   initialize (fetch, LMS.LaunchData,
  *                                                   learner preferences, "initialized")
- *   AU.finish()                                     "terminated", then the returnURL
+ *   AU.send(function () { return cmi5.progress(40); })
+ *                                                   send a statement after those sent before
+ *   AU.finish()                                     "terminated" after every statement sent
+ *                                                   before it, then the returnURL
+ * Statements go one at a time, in order: a "progressed" still on its way when the learner
+ * finishes would otherwise arrive after "terminated" (refused: the session has ended) or be
+ * cancelled when the window goes to the returnURL.
  */
 (function (window, document) {
   "use strict";
 
   var cmi5 = null;
+  var queue = Promise.resolve();
+
+  function send(statement) {
+    var sent = queue.then(statement);
+    queue = sent.catch(function () {});
+    return sent;
+  }
 
   function say(text, kind) {
     var box = document.querySelector("[data-au-status]");
@@ -49,7 +62,7 @@
   function finish() {
     if (!cmi5) { return Promise.resolve(); }
     say("Đang kết thúc…");
-    return cmi5.terminate().then(function () {
+    return send(function () { return cmi5.terminate(); }).then(function () {
       var back = cmi5.getLaunchData().returnURL;
       say("Đã kết thúc. Bạn có thể đóng nội dung này.", "ok");
       document.body.setAttribute("data-au-ended", "true");
@@ -59,5 +72,5 @@
     });
   }
 
-  window.AU = { start: start, finish: finish, say: say, message: message, isNormal: isNormal };
+  window.AU = { start: start, send: send, finish: finish, say: say, message: message, isNormal: isNormal };
 })(window, document);

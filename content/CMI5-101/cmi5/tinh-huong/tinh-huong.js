@@ -25,7 +25,8 @@
     if (index > furthest) {
       furthest = index;
       if (window.AU.isNormal() && index < steps.length - 1) {
-        cmi5.progress(Math.round(100 * index / steps.length)).catch(function () {});
+        var percent = Math.round(100 * index / steps.length);
+        window.AU.send(function () { return cmi5.progress(percent); }).catch(function () {});
       }
     }
   }
@@ -42,7 +43,8 @@
   leave.addEventListener("click", function () { window.AU.finish(); });
   complete.addEventListener("click", function () {
     complete.disabled = true;
-    var done = window.AU.isNormal() ? cmi5.complete() : Promise.resolve();
+    var done = window.AU.isNormal()
+      ? window.AU.send(function () { return cmi5.complete(); }) : Promise.resolve();
     done.then(function () { return window.AU.finish(); }).catch(function (err) {
       complete.disabled = false;
       window.AU.say("Không ghi nhận được: " + window.AU.message(err), "error");
