@@ -4,15 +4,22 @@
     .venv/bin/python bench/load.py --db sqlite             # 20,000-officer demo, 60 s
     .venv/bin/python bench/load.py --db postgres --users 40 --duration 60
 
-Builds a fresh database in a temporary folder (`lms db upgrade`, `lms demo load --officers N`,
-the shipped courses, two enrolments per virtual user), starts gunicorn with gunicorn.conf.py on
-127.0.0.1 and a free port, then runs virtual users (threads; one officer account each, logged
-in through the login form) for the given duration. Each user loops over a weighted mix:
+Builds a fresh database in a temporary folder (`lms db upgrade`, `lms demo load --officers N`
+with its learning history, the shipped courses, two enrolments per virtual user, an LRS client),
+starts gunicorn with gunicorn.conf.py on 127.0.0.1 and a free port, then runs virtual users
+(threads, each logged in through the login form) for the given duration. Officers loop over a
+weighted mix:
 
-    dashboard 20 %, catalogue search 25 %, course page 10 %, course player 25 %,
-    study-time heartbeat (a write) 15 %, My learning 5 %
+    dashboard 18 %, catalogue search 22 %, course page 10 %, course player 22 %,
+    study-time heartbeat (a write) 13 %, My learning 5 %,
+    xAPI statements posted by outside content (1-5 per request, HTTP Basic) 10 %
 
-with no think time (a worst case: every user is always waiting on the server). Prints the
+and one virtual user in ten is a reviewer instead (the two demo unit heads and the HR
+administrator, in turn) who loops over the emulation pages: the campaign home, the unit's
+ranking for 2025 and, for HR, the organisation's rankings with the funnel plot (the "rankings"
+rows of the report; skipped when the emulation plugin is disabled).
+
+There is no think time (a worst case: every user is always waiting on the server). Prints the
 throughput, and per page the count, p50/p95/p99 latency and errors (any status >= 400, or a
 failed connection). Only 127.0.0.1 is contacted; the run stops by itself.
 """
@@ -20,6 +27,7 @@ failed connection). Only 127.0.0.1 is contacted; the run stops by itself.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -33,15 +41,22 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PASSWORD = "HaiQuan@2025"
-MIX = [("dashboard", 20), ("catalogue", 25), ("course", 10), ("player", 25), ("heartbeat", 15),
-       ("my_learning", 5)]
+PASSWORD = "HaiQuan@2025"  # noqa: S105 - the documented demo password
+MIX = [("dashboard", 18), ("catalogue", 22), ("course", 10), ("player", 22), ("heartbeat", 13),
+       ("my_learning", 5), ("xapi", 10)]
+#: The reviewers' pages, in the report after the officers' (see :func:`reviewer`).
+REVIEW_PAGES = ("emulation", "unit_ranking", "rankings")
+#: Demo accounts who review rankings: unit heads of KV02 and KV01, and the HR administrator.
+REVIEWERS = (("truongdonvi", "KV02"), ("truongdonvi2", "KV01"), ("quantri", "KV02"))
+#: One virtual user in REVIEWER_EVERY is a reviewer.
+REVIEWER_EVERY = 10
 QUERIES = ["thue xuat khau", "kiem tra sau thong quan", "quan ly rui ro", "luat hai quan",
            "tri gia", "du lieu", "tieng anh", "vi pham", "hai quan", "giam sat"]
 
@@ -65,7 +80,7 @@ class Client:
                 response = self.conn.getresponse()
                 data = response.read()
                 break
-            except (http.client.HTTPException, ConnectionError, socket.timeout):
+            except (TimeoutError, http.client.HTTPException, ConnectionError):
                 self.conn.close()
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 if attempt:
@@ -99,8 +114,10 @@ def lms(env: dict, *args: str) -> None:
     subprocess.run([str(exe), *args], env=env, check=True, capture_output=True)  # noqa: S603
 
 
-def prepare(env: dict, officers: int, users: int, seed: int) -> list[dict]:
-    """Build the data; return, per virtual user, its username and two enrolled courses."""
+def prepare(env: dict, officers: int, users: int, seed: int) -> tuple[list[dict], dict]:
+    """Build the data; return, per virtual user, its username and role, with two enrolled
+    courses for an officer (and the xAPI activity ids of their lessons) or the unit to review
+    for a reviewer; and the LRS client's HTTP Basic header."""
     lms(env, "db", "upgrade")
     lms(env, "demo", "load", "--officers", str(officers))
     lms(env, "content", "import", str(ROOT / "content"), "--publish")
@@ -112,31 +129,61 @@ def prepare(env: dict, officers: int, users: int, seed: int) -> list[dict]:
     from lms_core.courses.models import Course
     from lms_core.extensions import db
     from lms_core.identity.models import User
+    from lms_core.organisation import queries as org
+    from lms_core.plugins import loaded_plugins
+    from lms_core.xapi import clients
+    from lms_core.xapi import statements as xs
 
     app = create_app()
     rng = random.Random(seed)
     with app.app_context():
+        client, secret = clients.create_client("load test content", ["statements/write"])
+        basic = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
+        reviewing = "emulation" in loaded_plugins()
         courses = [c for c in db.session.scalars(sa.select(Course)) if not c.published_version
                    .prerequisites]
         # Generated officers (after the six documented demo accounts).
-        people = db.session.scalars(sa.select(User).order_by(User.id).offset(6)
-                                    .limit(users)).all()
+        people = iter(db.session.scalars(sa.select(User).order_by(User.id).offset(6)
+                                         .limit(users)).all())
         plan = []
-        for user in people:
+        for number in range(users):
+            if reviewing and number % REVIEWER_EVERY == REVIEWER_EVERY - 1:
+                username, unit_code = REVIEWERS[(number // REVIEWER_EVERY) % len(REVIEWERS)]
+                plan.append({"username": username, "role": "reviewer",
+                             "unit": org.unit_by_code(unit_code).id,
+                             "hr": username == "quantri"})
+                continue
+            user = next(people)
             chosen = rng.sample(courses, 2)
             lessons = []
             for course in chosen:
                 enrolment = delivery.enrol(user, course)
-                lessons += [(course.code, lesson.id) for lesson in enrolment.version.lessons
-                            if lesson.kind == "text"]
-            plan.append({"username": user.username, "courses": [c.code for c in chosen],
-                         "lessons": lessons})
+                lessons += [(course.code, lesson.id, xs.lesson_activity(lesson).id)
+                            for lesson in enrolment.version.lessons if lesson.kind == "text"]
+            plan.append({"username": user.username, "role": "officer",
+                         "courses": [c.code for c in chosen], "lessons": lessons,
+                         "actor": xs.actor(user).as_version()})
         db.session.commit()
         db.engine.dispose()
-    return plan
+    return plan, {"Authorization": basic, "X-Experience-API-Version": "1.0.3",
+                  "Content-Type": "application/json"}
 
 
-def virtual_user(port: int, spec: dict, deadline: float, results, seed: int) -> None:
+def statements(spec: dict, rng: random.Random) -> bytes:
+    """1-5 statements an outside content package sends about the officer's lessons."""
+    batch = []
+    for _ in range(rng.randint(1, 5)):
+        _code, _lesson, activity = rng.choice(spec["lessons"])
+        batch.append({"id": str(uuid.uuid4()), "actor": spec["actor"],
+                      "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced",
+                               "display": {"en-US": "experienced"}},
+                      "object": {"objectType": "Activity", "id": activity},
+                      "result": {"duration": f"PT{rng.randint(5, 300)}S"}})
+    return json.dumps(batch).encode()
+
+
+def reviewer(port: int, spec: dict, deadline: float, results, seed: int) -> None:
+    """A unit head (or HR) going over the campaign's pages."""
     rng = random.Random(seed)
     client = Client(port)
     try:
@@ -144,12 +191,51 @@ def virtual_user(port: int, spec: dict, deadline: float, results, seed: int) -> 
     except Exception as exc:  # noqa: BLE001 - counted as an error of the run
         results["login"].append((0.0, f"{exc}"))
         return
+    pages = {"emulation": "/emulation/",
+             "unit_ranking": f"/emulation/units/{spec['unit']}?period=2025",
+             "rankings": "/emulation/rankings?period=2025"}
+    labels = list(REVIEW_PAGES if spec["hr"] else REVIEW_PAGES[:2])
+    while time.monotonic() < deadline:
+        label = rng.choice(labels)
+        timed(client, results, label, "GET", pages[label])
+
+
+def timed(client: Client, results, label: str, method: str, path: str, body=None,
+          headers=None) -> tuple[int, bytes]:
+    """One request, its latency and error (if any) added to ``results[label]``."""
+    started = time.perf_counter()
+    try:
+        status, data = client.request(method, path, body, headers)
+    except Exception as exc:  # noqa: BLE001
+        results[label].append((time.perf_counter() - started, f"{type(exc).__name__}"))
+        return 0, b""
+    results[label].append((time.perf_counter() - started, status if status >= 400 else None))
+    return status, data
+
+
+def virtual_user(port: int, spec: dict, deadline: float, results, seed: int,
+                 xapi_headers: dict) -> None:
+    if spec["role"] == "reviewer":
+        reviewer(port, spec, deadline, results, seed)
+        return
+    rng = random.Random(seed)
+    client = Client(port)
+    try:
+        client.login(spec["username"])
+    except Exception as exc:  # noqa: BLE001 - counted as an error of the run
+        results["login"].append((0.0, f"{exc}"))
+        return
+    content = Client(port)  # outside content: no session cookie, HTTP Basic
     beat = {"url": None, "token": None, "seq": 0}
     labels, weights = zip(*MIX, strict=True)
     while time.monotonic() < deadline:
         label = rng.choices(labels, weights)[0]
         if label == "heartbeat" and beat["url"] is None:
             label = "player"
+        if label == "xapi":
+            timed(content, results, label, "POST", "/xapi/statements",
+                  statements(spec, rng), xapi_headers)
+            continue
         headers: dict = {}
         body = None
         method = "GET"
@@ -162,21 +248,14 @@ def virtual_user(port: int, spec: dict, deadline: float, results, seed: int) -> 
         elif label == "my_learning":
             path = "/my-learning"
         elif label == "player":
-            code, lesson_id = rng.choice(spec["lessons"])
+            code, lesson_id, _activity = rng.choice(spec["lessons"])
             path = f"/learn/{code}/{lesson_id}"
         else:
             method, path = "POST", beat["url"]
             beat["seq"] += 1
             body = json.dumps({"seq": beat["seq"], "active_seconds": 5}).encode()
             headers = {"Content-Type": "application/json", "X-CSRFToken": beat["token"]}
-        started = time.perf_counter()
-        try:
-            status, data = client.request(method, path, body, headers)
-        except Exception as exc:  # noqa: BLE001
-            results[label].append((time.perf_counter() - started, f"{type(exc).__name__}"))
-            continue
-        elapsed = time.perf_counter() - started
-        results[label].append((elapsed, status if status >= 400 else None))
+        status, data = timed(client, results, label, method, path, body, headers)
         if label == "player" and status == 200:
             url = re.search(rb'data-beat-url="([^"]+)"', data)
             token = re.search(rb'data-csrf-token="([^"]+)"', data)
@@ -220,7 +299,7 @@ def main() -> int:
         gunicorn = None
         try:
             started = time.perf_counter()
-            plan = prepare(env, args.officers, args.users, args.seed)
+            plan, xapi_headers = prepare(env, args.officers, args.users, args.seed)
             setup_seconds = time.perf_counter() - started
             port = free_port()
             conf = ["-c", str(ROOT / "gunicorn.conf.py")] if (ROOT / "gunicorn.conf.py").exists() \
@@ -240,7 +319,8 @@ def main() -> int:
             results: dict[str, list] = defaultdict(list)
             deadline = time.monotonic() + args.duration
             threads = [threading.Thread(target=virtual_user,
-                                        args=(port, spec, deadline, results, args.seed + i))
+                                        args=(port, spec, deadline, results, args.seed + i,
+                                              xapi_headers))
                        for i, spec in enumerate(plan)]
             load_started = time.monotonic()
             for t in threads:
@@ -261,13 +341,15 @@ def main() -> int:
             if server is not None:
                 server.stop()
 
+    reviewers = sum(1 for spec in plan if spec["role"] == "reviewer")
     total = sum(len(v) for v in results.values())
     errors = sum(1 for v in results.values() for _t, e in v if e is not None)
-    print(f"database: {args.db}; {args.officers:,} officers; {len(plan)} virtual users, no think "
+    print(f"database: {args.db}; {args.officers:,} officers; {len(plan)} virtual users "
+          f"({reviewers} reviewers), no think "
           f"time; gunicorn {args.workers} workers; {args.duration} s (setup {setup_seconds:.0f} s)")
     print(f"requests: {total:,}   throughput: {total / wall:,.1f} req/s   errors: {errors}")
     print(f"{'page':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for label, _w in [*MIX, ("login", 0)]:
+    for label in [label for label, _w in MIX] + list(REVIEW_PAGES) + ["login"]:
         samples = results.get(label)
         if not samples:
             continue
