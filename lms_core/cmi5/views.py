@@ -31,7 +31,6 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 import lms_core.cmi5.models  # noqa: F401  (register the cmi5 tables)
 from lms_core.cmi5 import operations as ops
@@ -41,7 +40,8 @@ from lms_core.cmi5.structure import package_file
 from lms_core.courses import delivery
 from lms_core.courses import media as media_store
 from lms_core.courses.models import Course, Enrolment, Lesson
-from lms_core.errors import UserError, abort_with
+from lms_core.courses.player_views import enrolment_or_leave, lesson_or_404
+from lms_core.errors import UserError
 from lms_core.extensions import csrf, db
 from lms_core.identity import roles as R
 from lms_core.identity.access import role_required
@@ -88,36 +88,6 @@ def _course_or_404(code: str) -> Course:
     return course
 
 
-def _course_page(code: str) -> str | None:
-    try:
-        return url_for("courses.course", code=code)
-    except BuildError:
-        return None
-
-
-def _own_enrolment(code: str) -> Enrolment:
-    """The current user's enrolment in course ``code`` (404 for an unknown course; to the
-    course page, where one enrols, when not enrolled)."""
-    course = _course_or_404(code)
-    enrolment = delivery.enrolment_of(current_user, course)
-    if enrolment is None:
-        message = _("You are not enrolled in this course. Enrol on the course page first.")
-        target = _course_page(course.code)
-        if target is None:
-            abort_with(404, message)
-        flash(message, "warning")
-        abort(redirect(target))
-    return enrolment
-
-
-def _cmi5_lesson_or_404(enrolment: Enrolment, lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.kind != "cmi5" or \
-            lesson.module.version_id != enrolment.version_id:
-        abort(404)
-    return lesson
-
-
 def _lesson_url(enrolment: Enrolment, lesson: Lesson) -> str:
     return url_for("player.lesson", code=enrolment.course.code, lesson_id=lesson.id)
 
@@ -145,8 +115,8 @@ def cmi5_panel(enrolment: Enrolment, lesson: Lesson) -> dict:
 def launch(code: str, lesson_id: int):
     """Launch the AU: ``mode`` Normal (default), Browse or Review. The answer sends the
     browser to the AU (its frame in the player, or the whole window)."""
-    enrolment = _own_enrolment(code)
-    lesson = _cmi5_lesson_or_404(enrolment, lesson_id)
+    enrolment = enrolment_or_leave(code)
+    lesson = lesson_or_404(enrolment, lesson_id, "cmi5")
     mode = request.form.get("mode") or "Normal"
     try:
         result = ops.launch(enrolment, lesson, mode=mode)
@@ -255,7 +225,7 @@ def learner(code: str, person: str):
 def waive(code: str, person: str, lesson_id: int):
     """Waive an AU for the learner: it counts as met (reason required)."""
     course, enrolment = _learner_enrolment(code, person)
-    lesson = _cmi5_lesson_or_404(enrolment, lesson_id)
+    lesson = lesson_or_404(enrolment, lesson_id, "cmi5")
     page = url_for("cmi5.learner", code=course.code, person=enrolment.user.code)
     try:
         ops.waive(enrolment, lesson, reason=request.form.get("reason", ""), by=current_user)

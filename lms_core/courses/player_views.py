@@ -62,8 +62,8 @@ MAX_REPORTED_SECONDS = 24 * 3600
 MEDIA_MAX_AGE = 24 * 3600
 
 
-# -- loading and access ---------------------------------------------------------------------
-def _course_page(code: str) -> str | None:
+# -- loading and access (the cmi5 launch pages use them too) ----------------------------------
+def course_page(code: str) -> str | None:
     """The course's page in the catalogue, when the learner pages provide one."""
     try:
         return url_for("courses.course", code=code)
@@ -71,16 +71,16 @@ def _course_page(code: str) -> str | None:
         return None
 
 
-def _enrolment_or_leave(code: str) -> Enrolment:
+def enrolment_or_leave(code: str) -> Enrolment:
     """The current user's enrolment in course ``code``: 404 for an unknown course; to the
     course page (where one enrols) with a message when the user is not enrolled."""
-    course = db.session.scalar(sa.select(Course).where(Course.code == code))
+    course = db.session.scalar(sa.select(Course).where(Course.code == code.strip().upper()))
     if course is None:
         abort(404)
     enrolment = delivery.enrolment_of(current_user, course)
     if enrolment is None:
         message = _("You are not enrolled in this course. Enrol on the course page first.")
-        target = _course_page(course.code)
+        target = course_page(course.code)
         if target is None:
             abort_with(404, message)
         flash(message, "warning")
@@ -88,11 +88,12 @@ def _enrolment_or_leave(code: str) -> Enrolment:
     return enrolment
 
 
-def _lesson_or_404(enrolment: Enrolment, lesson_id: int) -> Lesson:
-    """A lesson of the version the learner follows (a lesson of another course or version is
-    not found)."""
+def lesson_or_404(enrolment: Enrolment, lesson_id: int, kind: str | None = None) -> Lesson:
+    """A lesson of the version the learner follows (a lesson of another course or version, or
+    of another ``kind`` when one is given, is not found)."""
     lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.module.version_id != enrolment.version_id:
+    if lesson is None or lesson.module.version_id != enrolment.version_id or \
+            (kind is not None and lesson.kind != kind):
         abort(404)
     return lesson
 
@@ -166,7 +167,7 @@ def _session_urls(session: StudySession) -> dict[str, str]:
 @role_required()
 def resume(code: str):
     """Back where the learner left off: the last lesson opened, else the first not done."""
-    enrolment = _enrolment_or_leave(code)
+    enrolment = enrolment_or_leave(code)
     lessons = enrolment.version.lessons
     if not lessons:
         abort_with(404, _("This course has no lessons yet."))
@@ -182,8 +183,8 @@ def resume(code: str):
 def lesson(code: str, lesson_id: int):
     """A lesson in the player: the outline with progress, the lesson, previous/next."""
     begin_writing(db.session)  # opening the lesson records a study session
-    enrolment = _enrolment_or_leave(code)
-    lesson = _lesson_or_404(enrolment, lesson_id)
+    enrolment = enrolment_or_leave(code)
+    lesson = lesson_or_404(enrolment, lesson_id)
     session = delivery.open_lesson(enrolment, lesson)
     end_writing(db.session)
     progress = delivery.progress_of(enrolment, lesson)
@@ -200,7 +201,7 @@ def lesson(code: str, lesson_id: int):
         "cap_seconds": cap, "counted_clock": clock(progress.verified_seconds),
         "cap_clock": clock(cap), "beat_seconds": BEAT_SECONDS,
         "idle_seconds": current_app.config["LMS_STUDY_IDLE_SECONDS"],
-        "course_url": _course_page(enrolment.course.code),
+        "course_url": course_page(enrolment.course.code),
         "certificate": _certificate(enrolment) if enrolment.completed_at else None,
         "media_url": _media_url(lesson.asset),
         "resume": progress.resume or {},
@@ -216,8 +217,8 @@ def lesson(code: str, lesson_id: int):
 @role_required()
 def complete(code: str, lesson_id: int):
     """"Mark as done": complete a reading lesson and go on to the next one."""
-    enrolment = _enrolment_or_leave(code)
-    lesson = _lesson_or_404(enrolment, lesson_id)
+    enrolment = enrolment_or_leave(code)
+    lesson = lesson_or_404(enrolment, lesson_id)
     was_completed = enrolment.completed_at is not None
     try:
         delivery.complete_lesson(enrolment, lesson)
@@ -437,8 +438,8 @@ def _attempt_or_none(enrolment: Enrolment, lesson: Lesson, attempt_id) -> QuizAt
 @role_required()
 def quiz_start(code: str, lesson_id: int):
     """Start an attempt (or resume the open one): a fresh random draw of questions."""
-    enrolment = _enrolment_or_leave(code)
-    lesson = _lesson_or_404(enrolment, lesson_id)
+    enrolment = enrolment_or_leave(code)
+    lesson = lesson_or_404(enrolment, lesson_id)
     try:
         delivery.start_attempt(enrolment, lesson)
     except UserError as exc:
@@ -453,8 +454,8 @@ def quiz_start(code: str, lesson_id: int):
 def quiz_submit(code: str, lesson_id: int):
     """Grade the attempt named by the form once; a second submission (back and resubmit, or
     after the attempts are used up) is refused with a message and changes nothing."""
-    enrolment = _enrolment_or_leave(code)
-    lesson = _lesson_or_404(enrolment, lesson_id)
+    enrolment = enrolment_or_leave(code)
+    lesson = lesson_or_404(enrolment, lesson_id)
     attempt = _attempt_or_none(enrolment, lesson, request.form.get("attempt"))
     if attempt is None:
         flash(_("There is no open attempt of this quiz. Start an attempt first."), "error")
@@ -515,8 +516,8 @@ def _correct_text(question: Question, order: list[int]) -> list[str]:
 def quiz_result(code: str, lesson_id: int, number: int):
     """The result of a submitted attempt. Correct answers are shown only once the quiz is
     passed or no attempt remains, so that they cannot be copied into the next attempt."""
-    enrolment = _enrolment_or_leave(code)
-    lesson = _lesson_or_404(enrolment, lesson_id)
+    enrolment = enrolment_or_leave(code)
+    lesson = lesson_or_404(enrolment, lesson_id)
     attempts = delivery.attempts_of(enrolment, lesson)
     attempt = next((a for a in attempts if a.number == number), None)
     if attempt is None:
@@ -552,7 +553,7 @@ def quiz_result(code: str, lesson_id: int, number: int):
         can_start=not passed and left != 0 and not open_attempt, following=following,
         summary=delivery.progress_summary(enrolment),
         certificate=_certificate(enrolment) if enrolment.completed_at else None,
-        course_url=_course_page(enrolment.course.code))
+        course_url=course_page(enrolment.course.code))
 
 
 # -- media ----------------------------------------------------------------------------------------
