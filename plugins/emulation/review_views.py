@@ -178,12 +178,19 @@ def review_download(key: str, fmt: str):
         abort(403)
     scope = _scope(key)
     report = reviews.build(scope, unit)
+    return _download(fmt, reviews.report_xlsx if fmt == "xlsx" else reviews.report_pdf, report,
+                     reviews.file_name(report, fmt))
+
+
+def _download(fmt: str, export, subject, file_name: str) -> Response:
+    """``export(subject)`` as an attachment; 503 when the export cannot be made here (no
+    Unicode font for a PDF)."""
     try:
-        data = reviews.report_xlsx(report) if fmt == "xlsx" else reviews.report_pdf(report)
+        data = export(subject)
     except UserError as exc:
         abort_with(503, exc.message)
     return Response(data, mimetype=MIME[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{reviews.file_name(report, fmt)}"',
+        "Content-Disposition": f'attachment; filename="{file_name}"',
         "Cache-Control": "private, no-store"})
 
 
@@ -256,13 +263,8 @@ def commendation_download(year: str, fmt: str):
         abort(404)
     period = _year(year)
     ev = C.evaluate(period, unit)
-    try:
-        data = C.proposal_xlsx(ev) if fmt == "xlsx" else C.proposal_pdf(ev)
-    except UserError as exc:
-        abort_with(503, exc.message)
-    return Response(data, mimetype=MIME[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{C.export_name(ev, fmt)}"',
-        "Cache-Control": "private, no-store"})
+    return _download(fmt, C.proposal_xlsx if fmt == "xlsx" else C.proposal_pdf, ev,
+                     C.export_name(ev, fmt))
 
 
 # -- annual ratings --------------------------------------------------------------------------------
