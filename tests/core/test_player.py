@@ -15,6 +15,7 @@ from lms_core.db import utcnow
 from lms_core.extensions import db
 from lms_core.xapi.models import Statement
 from tests.conftest import write_package
+from tests.core.test_xapi_profile import quiz_form
 
 VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8
 PDF_BYTES = b"%PDF-1.4\n% test document\n" + b"0" * 500 + b"\n%%EOF\n"
@@ -310,27 +311,6 @@ def _start(client, quiz) -> QuizAttempt:
                              .order_by(QuizAttempt.number.desc()))
 
 
-def _form(attempt, quiz, *, right=True) -> dict:
-    """The form a learner fills in: choices by their displayed position."""
-    by_id = {q.id: q for q in quiz.questions}
-    form = {"attempt": str(attempt.id)}
-    for item in attempt.drawn:
-        q, order, name = by_id[item["q"]], item["order"], f"q{item['q']}"
-        good = [i for i, c in enumerate(q.choices) if c["correct"]]
-        if q.type == "single":
-            shown = order.index(good[0])
-            form[name] = str(shown if right else (shown + 1) % len(order))
-        elif q.type == "multiple":
-            wrong = next(i for i, c in enumerate(q.choices) if not c["correct"])
-            form[name] = [str(order.index(i)) for i in good] if right else [
-                str(order.index(wrong))]
-        elif q.type == "true_false":
-            form[name] = str(q.answer["answer"] == right).lower()
-        else:
-            form[name] = " vnaccs " if right else "sai"
-    return form
-
-
 def _submit(client, quiz, form, follow=True):
     return client.post(f"/learn/TEST-101/{quiz.id}/quiz/submit", data=form,
                        follow_redirects=follow)
@@ -360,7 +340,7 @@ def test_right_answers_pass_the_quiz_and_complete_the_course(client, learner, co
     client.post(f"/learn/TEST-101/{first.id}/complete")
     client.post(f"/learn/TEST-101/{second.id}/complete")
     attempt = _start(client, quiz)
-    response = _submit(client, quiz, _form(attempt, quiz))
+    response = _submit(client, quiz, quiz_form(attempt, quiz))
     page = _page(response)
     assert response.status_code == 200
     assert "Kết quả lượt làm bài thứ 1" in page and "100%" in page and "Đạt" in page
@@ -377,7 +357,7 @@ def test_wrong_answers_fail_without_revealing_the_correct_answers(client, learne
     """While attempts remain, a failed result says right/wrong but not the right answer."""
     quiz = _lessons(course)[2]
     attempt = _start(client, quiz)
-    page = _page(_submit(client, quiz, _form(attempt, quiz, right=False)))
+    page = _page(_submit(client, quiz, quiz_form(attempt, quiz, right=False)))
     assert "Chưa đạt" in page and "Sai" in page
     assert 'class="correct-answer"' not in page
     assert "Điều 77 Luật Hải quan" not in page
@@ -396,13 +376,13 @@ def test_a_submission_after_the_attempts_are_used_changes_nothing(client, learne
     client.post(f"/learn/TEST-101/{first.id}/complete")
     for _ in range(2):
         attempt = _start(client, quiz)
-        _submit(client, quiz, _form(attempt, quiz, right=False))
+        _submit(client, quiz, quiz_form(attempt, quiz, right=False))
     last = _page(client.get(f"/learn/TEST-101/{quiz.id}/quiz/2"))
     assert 'class="correct-answer"' in last  # no attempt left: the answers are shown
 
     before = _all_statements(learner)
     scores = [(a.id, a.score, a.responses) for a in db.session.scalars(sa.select(QuizAttempt))]
-    page = _page(_submit(client, quiz, _form(attempt, quiz, right=True)))
+    page = _page(_submit(client, quiz, quiz_form(attempt, quiz, right=True)))
     assert "Bạn đã dùng hết 2 lượt làm bài kiểm tra này" in page
     assert "kết quả và tiến độ học tập của bạn vẫn được giữ nguyên" in page
     page = _page(client.post(f"/learn/TEST-101/{quiz.id}/quiz/start", follow_redirects=True))
@@ -421,10 +401,10 @@ def test_a_double_submission_is_refused_with_a_message(client, learner, course):
     """Back and submit again: the first result stands and a message says so."""
     quiz = _lessons(course)[2]
     attempt = _start(client, quiz)
-    form = _form(attempt, quiz, right=False)
+    form = quiz_form(attempt, quiz, right=False)
     _submit(client, quiz, form)
     before = _all_statements(learner)
-    response = _submit(client, quiz, _form(attempt, quiz, right=True))
+    response = _submit(client, quiz, quiz_form(attempt, quiz, right=True))
     page = _page(response)
     assert response.status_code == 200
     assert "Lượt làm bài này đã được nộp." in page

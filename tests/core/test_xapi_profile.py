@@ -29,7 +29,7 @@ def _urls(page: str) -> dict[str, str]:
             for name in ("beat", "close")}
 
 
-def _quiz_form(attempt, quiz, *, right: bool) -> dict:
+def quiz_form(attempt, quiz, *, right: bool = True) -> dict:
     """The quiz form as a learner fills it in (choices by their displayed position)."""
     by_id = {q.id: q for q in quiz.questions}
     form = {"attempt": str(attempt.id)}
@@ -69,7 +69,7 @@ def study_course(client, course, *, english_quiz: bool = False) -> Enrolment:
         attempt = db.session.scalar(sa.select(QuizAttempt).where(
             QuizAttempt.lesson_id == quiz.id).order_by(QuizAttempt.number.desc()))
         response = client.post(f"/learn/{code}/{quiz.id}/quiz/submit",
-                               data=_quiz_form(attempt, quiz, right=right))
+                               data=quiz_form(attempt, quiz, right=right))
         assert response.status_code == 302
     db.session.expire_all()
     return db.session.scalar(sa.select(Enrolment).where(Enrolment.course_id == course.id))
