@@ -391,3 +391,110 @@ def assign_course(course: Course, actor, *, due_on: date | None, unit=None,
     delivery.assign(course, to_assign, by=actor, due_on=due_on)
     result.assigned = to_assign
     return result
+
+
+def assign_to_self(user, course: Course, *, due_on: date | None):
+    """The officer accepts ``course`` as assigned to themselves, due on ``due_on`` (a
+    learning plan they chose to follow): it then shows in My learning among the assigned
+    courses, with the due date. Returns the enrolment.
+
+    The same rules as :func:`assign_course`: raises :class:`UserError`, changing nothing,
+    when the course is not published, the due date is missing or past, the account is
+    deactivated or the course is already completed. A course the officer already follows
+    becomes assigned, with the new due date."""
+    if course.published_version is None:
+        raise UserError(_("This course is not open for enrolment."))
+    if due_on is None:
+        raise UserError(_("Give the due date."), field="due_on")
+    if due_on < local_today():
+        raise UserError(_("The due date is in the past."), field="due_on")
+    if not user.active:
+        raise UserError(_("The account is deactivated."))
+    existing = delivery.enrolment_of(user, course)
+    if existing is not None and existing.completed_at is not None:
+        raise UserError(_("Has already completed this course."))
+    (enrolment,) = delivery.assign(course, [user], by=user, due_on=due_on)
+    return enrolment
+
+
+# -- completions, for plugins (read only) --------------------------------------------------------
+@dataclass(frozen=True)
+class Completion:
+    """One completed enrolment: who completed which course, in which version, and when."""
+
+    user_id: int
+    course_id: int
+    course_code: str
+    version_id: int
+    #: Naive UTC, as stored (``Enrolment.completed_at``).
+    completed_at: datetime
+
+
+def completions(*, since: datetime | None = None, codes=None) -> list[Completion]:
+    """Every completed enrolment, ordered by course code, officer and time: of the courses
+    with these ``codes`` only (any case; an unknown code matches nothing) and completed at or
+    after ``since`` (naive UTC) only, when given. One query, whatever the number of rows
+    (60,000 completions load in well under a second)."""
+    stmt = (sa.select(Enrolment.user_id, Course.id, Course.code, Enrolment.version_id,
+                      Enrolment.completed_at)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(Enrolment.completed_at.is_not(None)))
+    if codes is not None:
+        stmt = stmt.where(Course.code.in_(sorted({(c or "").strip().upper() for c in codes})))
+    if since is not None:
+        stmt = stmt.where(Enrolment.completed_at >= since)
+    return [Completion(*row) for row in db.session.execute(
+        stmt.order_by(Course.code, Enrolment.user_id, Enrolment.completed_at, Enrolment.id))]
+
+
+def declared_competencies(version_ids) -> dict[int, dict[str, int]]:
+    """``version id -> {competency code: level}`` that each course version declares (versions
+    declaring none are absent), in one query."""
+    ids = sorted(set(version_ids))
+    out: dict[int, dict[str, int]] = {}
+    if not ids:
+        return out
+    for version_id, code, level in db.session.execute(
+            sa.select(CourseCompetency.version_id, CourseCompetency.competency_code,
+                      CourseCompetency.level)
+            .where(CourseCompetency.version_id.in_(ids))
+            .order_by(CourseCompetency.version_id, CourseCompetency.competency_code)):
+        out.setdefault(version_id, {})[code] = level
+    return out
+
+
+def course_titles(codes, *, lang: str | None = None) -> dict[str, str]:
+    """``course code -> title`` of the courses with these ``codes``, also those no longer in
+    the catalogue: the published version's title, else the newest version's. In ``lang``
+    (``vi`` or ``en``; the current language when None), the Vietnamese title when the English
+    one is empty. Unknown codes are absent. Two queries."""
+    from lms_core.ui.i18n import localized
+
+    wanted = sorted({(c or "").strip().upper() for c in codes} - {""})
+    if not wanted:
+        return {}
+    courses = {c.id: c for c in db.session.scalars(sa.select(Course).where(
+        Course.code.in_(wanted)))}
+    chosen: dict[int, CourseVersion] = {}
+    for version in db.session.scalars(sa.select(CourseVersion).where(
+            CourseVersion.course_id.in_(list(courses))).order_by(CourseVersion.number)):
+        current = chosen.get(version.course_id)
+        # Later (newer) versions replace earlier ones, never the published one.
+        if current is None or current.id != courses[version.course_id].published_version_id:
+            chosen[version.course_id] = version
+    out = {}
+    for course_id, version in chosen.items():
+        if lang is None:
+            title = localized(version, "title")
+        else:
+            title = (getattr(version, f"title_{lang}", "") if lang != "vi" else "") \
+                or version.title_vi or ""
+        out[courses[course_id].code] = title
+    return out
+
+
+def completed_codes(user) -> set[str]:
+    """The codes of the courses ``user`` has completed (any version). One query."""
+    return set(db.session.scalars(
+        sa.select(Course.code).join(Enrolment, Enrolment.course_id == Course.id)
+        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))))

@@ -2,9 +2,10 @@
 
 Every import follows the same rules (docs/hr-import.md is the user's guide):
 
-* The file is UTF-8 text, with or without a byte-order mark, its values separated by ``,``
-  or ``;`` (Excel set to Vietnamese writes ``;``). The first line names the columns
-  (:data:`COLUMNS`); their order does not matter, unknown columns are ignored.
+* The file is read by :mod:`lms_core.csvfile`: UTF-8 text, with or without a byte-order mark
+  (or UTF-16 with one), its values separated by ``,``, ``;`` (Excel set to Vietnamese writes
+  ``;``) or tabs. The first line names the columns (:data:`COLUMNS`, compared without
+  accents or case); their order does not matter, unknown columns are ignored.
 * It is **idempotent**: the code is the key, so importing the same file twice creates nothing
   the second time. A changed value updates the record through the organisation's operations,
   so history is kept: a unit's new name is a rename and a new parent a move, both effective on
@@ -25,16 +26,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms_core import csvfile
 from lms_core.errors import UserError
 from lms_core.extensions import db
 from lms_core.identity import operations as identity_ops
@@ -156,8 +158,7 @@ def template_csv(kind: str) -> bytes:
 
 # -- the report ---------------------------------------------------------------------------------
 
-@dataclass
-class Rejected:
+class Rejected(NamedTuple):
     """A row that cannot be imported: its line in the file (the header is line 1) and why."""
 
     line: int
@@ -216,93 +217,29 @@ Progress = Callable[[int, int], None]
 
 # -- reading the file ---------------------------------------------------------------------------
 
-@dataclass
-class Row:
-    line: int
-    values: dict[str, str]
-
-    def get(self, name: str) -> str:
-        return self.values.get(name, "")
-
-
-def _decode(data) -> str:
-    if hasattr(data, "read"):
-        data = data.read()
-    if isinstance(data, str):
-        text = data.lstrip("\ufeff")
-    else:
-        data = bytes(data)
-        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-            raise UserError(_("This is an Excel workbook, not a CSV file. In Excel choose "
-                              "Save As, then \"CSV UTF-8 (Comma delimited)\"."))
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise UserError(_("The file is in UTF-16, not UTF-8. In Excel choose Save As, "
-                              "then \"CSV UTF-8 (Comma delimited)\"."))
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n") + 1
-            raise UserError(_(
-                "The file is not in UTF-8 (the first bad character is on line %(line)d), so its "
-                "Vietnamese letters cannot be read. Save it again as \"CSV UTF-8\" and import "
-                "it again.", line=line)) from None
-    if "\x00" in text:
-        raise UserError(_("This is not a CSV text file."))
-    # Files from some tools hold decomposed Vietnamese letters; compare and store composed.
-    return unicodedata.normalize("NFC", text)
-
-
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _header_name(name: str) -> str:
-    return "_".join(name.strip().lower().replace("-", " ").split())
+#: A row of an import file, with its line number (:class:`lms_core.csvfile.Row`).
+Row = csvfile.Row
 
 
 def read_rows(kind: str, data) -> tuple[list[Row], list[Rejected]]:
-    """Decode and parse a file for ``kind``: its non-empty rows and the rows rejected for
-    their shape. Raises :class:`UserError` for a file that cannot be used at all."""
-    text = _decode(data)
-    if not text.strip():
-        raise UserError(_("The file is empty."))
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [_header_name(h) for h in next(reader)]
-        seen = set()
-        for name in header:
-            if name and name in seen:
-                raise UserError(_("Column %(name)s appears twice in the first line.", name=name))
-            seen.add(name)
-        missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in seen]
-        if missing:
-            raise UserError(_(
-                "Missing column: %(names)s. The first line of the file must name the columns; "
-                "for this file they are: %(expected)s.", names=", ".join(missing),
-                expected=", ".join(c.name for c in COLUMNS[kind])))
-        rows: list[Row] = []
-        rejected: list[Rejected] = []
-        last = reader.line_num
-        for record in reader:
-            line, last = last + 1, reader.line_num
-            if not any(v.strip() for v in record):
-                continue
-            if len(record) > len(header) and any(v.strip() for v in record[len(header):]):
-                rejected.append(Rejected(line, _(
-                    "This line has %(n)d values but the first line names %(m)d columns; a value "
-                    "that contains %(sep)s must be put in double quotes.",
-                    n=len(record), m=len(header), sep=delimiter)))
-                continue
-            values = {name: (record[i].strip() if i < len(record) else "")
-                      for i, name in enumerate(header) if name}
-            rows.append(Row(line, values))
-    except csv.Error as exc:
-        raise UserError(_("The file cannot be read as CSV near line %(line)d: %(error)s",
-                          line=reader.line_num, error=str(exc))) from None
+    """Decode and parse a file for ``kind`` (:func:`lms_core.csvfile.read`): its non-empty
+    rows and the rows rejected for their shape. Raises :class:`UserError` for a file that
+    cannot be used at all (not UTF-8 or UTF-16, empty, a column named twice or missing)."""
+    table = csvfile.read(data)
+    table.refuse_duplicate_columns()
+    missing = table.missing(c.name for c in COLUMNS[kind] if c.required)
+    if missing:
+        raise UserError(_(
+            "Missing column: %(names)s. The first line of the file must name the columns; "
+            "for this file they are: %(expected)s.", names=", ".join(missing),
+            expected=", ".join(c.name for c in COLUMNS[kind])))
+    rows: list[Row] = []
+    rejected: list[Rejected] = []
+    for row in table.rows:
+        if row.overflow:
+            rejected.append(Rejected(row.line, table.overflow_message(row)))
+        else:
+            rows.append(row)
     return rows, rejected
 
 

@@ -23,6 +23,12 @@ of the current assignment's position). Training staff see these aggregates only,
 based on fewer than :func:`min_n` officers (5 by default) is hidden; HR also sees the rows of
 each officer.
 
+The table of every course costs seconds at 20,000 officers, so it is not computed on each view:
+:func:`refresh_table` stores it (:class:`~plugins.competency.models.EffectSnapshot`), run by the
+nightly job ``competency.effect_table``, by ``lms competency effect refresh`` and by HR's
+"Compute now" button, and the page reads :func:`stored_table`. A course's page computes that
+course when opened (it is cheap), with the officers' rows.
+
 Re-rating: when a course with competencies is completed, a
 :class:`~plugins.competency.models.RatingRequest` (``post_training``) is due 90 days later for
 the head of the officer's unit; the daily job marks reminders from 14 days before the due
@@ -33,6 +39,7 @@ and the rated levels become evidence of source ``rating``.
 from __future__ import annotations
 
 import calendar
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +48,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from lms_core.courses import catalogue
@@ -54,7 +62,7 @@ from lms_core.plugins import Job
 from lms_core.signals import courses as course_signals
 from lms_core.signals import organisation as org_signals
 from lms_core.ui.i18n import fmt_date, localized
-from plugins.competency.models import Evidence, RatingRequest
+from plugins.competency.models import EffectSnapshot, Evidence, RatingRequest
 
 #: Defaults of the settings (``COMPETENCY_...``); see the functions below.
 DEFAULT_WINDOW_DAYS = 365
@@ -130,7 +138,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-# -- reading the core (read only) ----------------------------------------------------------------
+# -- reading the core (through its public functions) ---------------------------------------------
 @dataclass(frozen=True)
 class Completion:
     """One officer's completion of a course, for one competency the version declares."""
@@ -145,24 +153,17 @@ class Completion:
 
 def completions(course_code: str | None = None) -> list[Completion]:
     """Every completion of a course version that declares competencies, one row per declared
-    competency (of ``course_code`` only, when given).
-
-    Read directly from the core's course tables, READ ONLY: the core has no public function
-    listing the completions of a course with their dates."""
-    from lms_core.courses.models import Course, CourseCompetency, Enrolment
-
-    stmt = (sa.select(Enrolment.user_id, Course.id, Course.code,
-                      CourseCompetency.competency_code, CourseCompetency.level,
-                      Enrolment.completed_at)
-            .join(Course, Course.id == Enrolment.course_id)
-            .join(CourseCompetency, CourseCompetency.version_id == Enrolment.version_id)
-            .where(Enrolment.completed_at.is_not(None)))
-    if course_code is not None:
-        stmt = stmt.where(Course.code == course_code.strip().upper())
+    competency (of ``course_code`` only, when given), by course, competency and officer.
+    Read through the catalogue's public functions (``catalogue.completions``,
+    ``catalogue.declared_competencies``)."""
+    done = catalogue.completions(codes=[course_code] if course_code is not None else None)
+    declared = catalogue.declared_competencies(c.version_id for c in done)
     zone = _zone()
-    return [Completion(uid, cid, code, comp, level, local_date(at, zone))
-            for uid, cid, code, comp, level, at in db.session.execute(
-                stmt.order_by(Course.code, CourseCompetency.competency_code, Enrolment.user_id))]
+    out = [Completion(c.user_id, c.course_id, c.course_code, comp, level,
+                      local_date(c.completed_at, zone))
+           for c in done for comp, level in declared.get(c.version_id, {}).items()]
+    out.sort(key=lambda c: (c.course_code, c.competency_code, c.user_id))
+    return out
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,8 @@ class CourseInfo:
     published: bool
     #: ``competency code -> level`` the published version declares (empty when unpublished).
     declared: dict[str, int] = field(default_factory=dict)
+    #: The title in each language, ``{"vi": ..., "en": ...}`` (stored with the table).
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 def courses_with_competencies(course_code: str | None = None) -> dict[str, CourseInfo]:
@@ -184,24 +187,16 @@ def courses_with_competencies(course_code: str | None = None) -> dict[str, Cours
             continue
         declared = {c.competency_code: c.level for c in version.competencies}
         if declared:
-            out[version.course.code] = CourseInfo(version.course.code,
-                                                  localized(version, "title"), True, declared)
+            out[version.course.code] = CourseInfo(
+                version.course.code, localized(version, "title"), True, declared,
+                {"vi": version.title_vi or "", "en": version.title_en or ""})
     return out
 
 
-def _titles(course_ids: Iterable[int]) -> dict[int, str]:
-    """The title (current language) of each course's newest version, READ ONLY, for courses
-    no longer in the catalogue."""
-    from lms_core.courses.models import CourseVersion
-
-    ids = sorted(set(course_ids))
-    if not ids:
-        return {}
-    out: dict[int, str] = {}
-    for version in db.session.scalars(sa.select(CourseVersion).where(
-            CourseVersion.course_id.in_(ids)).order_by(CourseVersion.number)):
-        out[version.course_id] = localized(version, "title")
-    return out
+def _title(titles: dict[str, str], default: str) -> str:
+    """The title in the current language (Vietnamese when there is no English one)."""
+    lang = str(get_locale() or "vi")
+    return titles.get(lang) or titles.get("vi") or default
 
 
 def users_by_id(ids: Iterable[int]) -> dict:
@@ -327,6 +322,8 @@ class EffectRow:
     sum_gain: float = 0.0
     rose: int = 0
     in_position: int = 0
+    #: The course title in each language, ``{"vi": ..., "en": ...}`` (stored with the table).
+    titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def mean_change(self) -> float | None:
@@ -410,18 +407,25 @@ def compute(course_code: str | None = None) -> EffectReport:
     rating_max_age = evidence.rating_max_age_days()
     infos = courses_with_competencies(course_code)
     done = completions(course_code)
-    missing_titles = _titles(c.course_id for c in done if c.course_code not in infos)
+    missing = {c.course_code for c in done if c.course_code not in infos}
+    missing_titles = {lang: catalogue.course_titles(missing, lang=lang) for lang in ("vi", "en")}
 
     rows: dict[tuple[str, str], EffectRow] = {}
     for info in infos.values():
         for code, level in info.declared.items():
-            rows[(info.code, code)] = EffectRow(info.code, info.title, code, level)
+            rows[(info.code, code)] = EffectRow(info.code, info.title, code, level,
+                                                titles=info.titles)
     for c in done:
         if (c.course_code, c.competency_code) not in rows:
             info = infos.get(c.course_code)
-            title = info.title if info else missing_titles.get(c.course_id, c.course_code)
+            if info is not None:
+                titles = info.titles
+            else:
+                titles = {lang: missing_titles[lang].get(c.course_code, c.course_code)
+                          for lang in ("vi", "en")}
             rows[(c.course_code, c.competency_code)] = EffectRow(
-                c.course_code, title, c.competency_code, c.declared_level)
+                c.course_code, _title(titles, c.course_code), c.competency_code,
+                c.declared_level, titles=titles)
 
     user_ids = sorted({c.user_id for c in done})
     pieces = _pieces(user_ids, {c.competency_code for c in done})
@@ -490,6 +494,76 @@ def sort_rows(rows: list[EffectRow], key: str, *, descending: bool | None = None
     known.sort(key=lambda r: (r.course_code, r.competency_code))
     known.sort(key=value, reverse=descending)
     return known + sorted(unknown, key=lambda r: (r.course_code, r.competency_code))
+
+
+# -- the stored table -----------------------------------------------------------------------------
+#: The counts of an :class:`EffectRow` kept in the stored table; every figure derives from them.
+STORED_COUNTS = ("completers", "with_pre", "with_post", "at_max", "n", "sum_change", "sum_gain",
+                 "rose", "in_position")
+
+
+@dataclass
+class StoredTable:
+    """The course effectiveness table of the last computation (:func:`refresh_table`)."""
+
+    #: Its rows (the officers' rows are not stored: a course's page computes them).
+    report: EffectReport
+    #: When it was computed (naive UTC) and by whom (None: the job or the command).
+    computed_at: datetime
+    computed_by_id: int | None
+    seconds: float
+
+
+def _stored_row(row: EffectRow) -> dict:
+    out = {"course": row.course_code, "competency": row.competency_code,
+           "declared_level": row.declared_level,
+           "title_vi": row.titles.get("vi") or row.course_title,
+           "title_en": row.titles.get("en") or ""}
+    out.update({name: getattr(row, name) for name in STORED_COUNTS})
+    return out
+
+
+def _row_from(data: dict) -> EffectRow:
+    titles = {"vi": data.get("title_vi") or "", "en": data.get("title_en") or ""}
+    row = EffectRow(data["course"], _title(titles, data["course"]), data["competency"],
+                    data.get("declared_level"), titles=titles)
+    for name in STORED_COUNTS:
+        setattr(row, name, data.get(name) or 0)
+    return row
+
+
+def refresh_table(*, by=None) -> EffectSnapshot:
+    """Compute the table of every course (:func:`compute`) and store it in place of the
+    previous one; ``by`` is who asked (None for the scheduled job and the command). Takes as
+    long as :func:`compute` (seconds at 20,000 officers). Flushes; the caller commits."""
+    started = time.perf_counter()
+    report = compute()
+    snapshot = EffectSnapshot(computed_at=utcnow(), computed_by_id=by.id if by else None,
+                              window_days=report.window, top_level=report.top,
+                              rows=[_stored_row(r) for r in report.rows],
+                              seconds=round(time.perf_counter() - started, 3))
+    db.session.execute(sa.delete(EffectSnapshot))
+    db.session.add(snapshot)
+    db.session.flush()
+    return snapshot
+
+
+def stored_table() -> StoredTable | None:
+    """The table of the last computation, None before the first. The privacy threshold is
+    today's :func:`min_n`; the window and the top level are those it was computed with."""
+    snapshot = db.session.scalar(sa.select(EffectSnapshot).order_by(
+        EffectSnapshot.computed_at.desc(), EffectSnapshot.id.desc()).limit(1))
+    if snapshot is None:
+        return None
+    rows = [_row_from(data) for data in snapshot.rows or []]
+    report = EffectReport(rows, [], snapshot.top_level, snapshot.window_days, min_n())
+    return StoredTable(report, snapshot.computed_at, snapshot.computed_by_id, snapshot.seconds)
+
+
+def table_job() -> None:
+    """The scheduled job: :func:`refresh_table`, then commit."""
+    refresh_table()
+    db.session.commit()
 
 
 # -- rating requests ------------------------------------------------------------------------------
@@ -748,6 +822,7 @@ RECEIVERS: list = [
     (course_signals.course_completed, on_course_completed),
     (org_signals.assignment_changed, _on_assignment_changed),
 ]
-#: Scheduled jobs (lms_core.plugins.Job): the daily reminders and rotation evaluations, at
-#: 06:10 in the platform's time zone.
-JOBS: list = [Job("competency.ratings_daily", daily_job, "cron", {"hour": 6, "minute": 10})]
+#: Scheduled jobs (lms_core.plugins.Job), in the platform's time zone: the course
+#: effectiveness table at 02:40, the daily reminders and rotation evaluations at 06:10.
+JOBS: list = [Job("competency.effect_table", table_job, "cron", {"hour": 2, "minute": 40}),
+              Job("competency.ratings_daily", daily_job, "cron", {"hour": 6, "minute": 10})]

@@ -1,4 +1,5 @@
-"""``lms competency effect ...``: the course effectiveness table and the daily ratings work."""
+"""``lms competency effect ...``: the course effectiveness table (printed, or stored for the
+web page) and the daily ratings work."""
 
 from __future__ import annotations
 
@@ -55,6 +56,20 @@ def report(code, as_json):
         click.echo("(no course declares competencies)")
     click.echo(f"post level: measured within {result.window} days after completion; "
                f"top level {result.top}.")
+
+
+@effect_cli.command("refresh")
+@with_appcontext
+def refresh():
+    """Compute the course effectiveness table now and store it for the web page (the nightly
+    job competency.effect_table does the same at 02:40)."""
+    from lms_core.extensions import db
+    from plugins.competency import effect
+
+    snapshot = effect.refresh_table()
+    db.session.commit()
+    click.echo(f"Stored the course effectiveness table: {len(snapshot.rows)} rows, computed in "
+               f"{snapshot.seconds:.1f} s.")
 
 
 @effect_cli.command("daily")

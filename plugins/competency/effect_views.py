@@ -6,7 +6,8 @@ Who sees what:
 * ``/competency/effect`` (table, CSV) and ``/competency/effect/<course>``: training staff
   (authors) see aggregates only, each with the number of officers behind it, and a figure
   behind fewer than ``COMPETENCY_EFFECT_MIN_N`` (5) officers is hidden; HR administrators
-  see every figure and, on a course's page, the row of each officer;
+  see every figure and, on a course's page, the row of each officer. The table is the one
+  stored by the nightly job; ``POST /competency/effect/refresh`` (HR only) computes it now;
 * ``/competency/ratings``: the ratings a unit head may give (the units headed and below),
   every one for HR; ``/competency/ratings/<id>``: the form, for the heads of the officer's
   unit (or of the unit the request names) and HR, never for the officer rated;
@@ -120,22 +121,52 @@ def _chart(rows, threshold: int):
                     title=_("Mean normalised gain per course and competency"))
 
 
+def _table():
+    """``(report, stored)``: the stored table (:func:`effect.stored_table`) or, before the
+    first computation was stored, the table computed now (``stored`` None)."""
+    stored = effect.stored_table()
+    return (stored.report if stored is not None else effect.compute()), stored
+
+
+class RefreshForm(FlaskForm):
+    """The "Compute now" button: nothing but its CSRF token."""
+
+
 @bp.get("/effect")
 @role_required(*EFFECT_ROLES)
 def effect_index():
-    """The course effectiveness table."""
-    report = effect.compute()
+    """The course effectiveness table, as last stored, with when it was computed."""
+    report, stored = _table()
     sort, descending, rows, links = _sorted(report)
+    computed_by = None
+    if stored is not None and stored.computed_by_id is not None:
+        computed_by = effect.users_by_id([stored.computed_by_id]).get(stored.computed_by_id)
     return render_template("competency/effect/index.html", report=report, rows=rows,
                            sort=sort, descending=descending, links=links, full=_full(),
-                           info=_infos(), chart=_chart(rows, report.threshold))
+                           info=_infos(), chart=_chart(rows, report.threshold),
+                           stored=stored, computed_by=computed_by,
+                           refresh_form=RefreshForm() if _full() else None)
+
+
+@bp.post("/effect/refresh")
+@role_required(R.HR_ADMIN)
+def effect_refresh():
+    """HR computes the table now (it is otherwise computed every night) and stores it."""
+    form = RefreshForm()
+    if not form.validate_on_submit():
+        abort(400)
+    snapshot = effect.refresh_table(by=current_user)
+    db.session.commit()
+    flash(_("The course effectiveness table was computed again (%(n)d rows).",
+            n=len(snapshot.rows)), "success")
+    return redirect(url_for("competency.effect_index"))
 
 
 @bp.get("/effect.csv")
 @role_required(*EFFECT_ROLES)
 def effect_csv():
-    """The table as CSV (figures hidden for training staff stay empty)."""
-    report = effect.compute()
+    """The table as CSV, as last stored (figures hidden for training staff stay empty)."""
+    report, _stored = _table()
     rows = _sorted(report)[2]
     out = io.StringIO()
     columns = ["course", "title", "competency", "declared_level", "completed", "with_pre",

@@ -29,9 +29,6 @@ from lms_core.organisation import queries as org
 from lms_core.signals import organisation as org_signals
 from plugins.competency.models import OfficerGap, OfficerLevel, PositionRequirement
 
-#: "As the tree stands with no end": assignments in force on this day are those with no end
-#: date, in units whose current version has no end (the current tree).
-FAR_FUTURE = date(9999, 12, 31)
 #: Officers per bulk chunk.
 CHUNK = 2000
 #: How long after taking up a new position the profile says "your new position needs…".
@@ -60,19 +57,9 @@ def requirements_by_position(position_ids: Iterable[int] | None = None
 
 def current_assignment_rows(position_id: int | None = None) -> list[tuple[int, int, int]]:
     """``(user_id, unit_id, position_id)`` of every current assignment with a position (of
-    ``position_id`` only, when given), read through the organisation's public queries."""
-    parents = org.parent_map(FAR_FUTURE)
-    roots = [uid for uid, pid in parents.items() if pid is None or pid not in parents]
-    out: dict[int, tuple[int, int, int]] = {}
-    for root in roots:
-        sub = org.members_stmt(root, on=FAR_FUTURE).subquery()
-        stmt = sa.select(sub.c.user_id, sub.c.unit_id, sub.c.position_id).where(
-            sub.c.position_id.is_not(None))
-        if position_id is not None:
-            stmt = stmt.where(sub.c.position_id == position_id)
-        for uid, unit_id, pid in db.session.execute(stmt):
-            out[uid] = (uid, unit_id, pid)
-    return list(out.values())
+    ``position_id`` only, when given), read through ``org.current_assignments``."""
+    return [(a.user_id, a.unit_id, a.position_id) for a in org.current_assignments(
+        position_id=position_id, with_position=True)]
 
 
 def user_gaps(user) -> list[OfficerGap]:

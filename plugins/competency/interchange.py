@@ -19,7 +19,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from lms_core import csvfile
 from lms_core.errors import UserError
 from lms_core.text import fold
 from plugins.competency import frameworks as fw_ops
@@ -98,29 +98,12 @@ class InterchangeError(UserError):
 # -- reading files ------------------------------------------------------------------------------
 
 def decode_text(data) -> str:
-    """The text of an uploaded file, refusing what is not UTF-8 text."""
-    if hasattr(data, "read"):
-        data = data.read()
-    if isinstance(data, str):
-        text = data.lstrip("\ufeff")
-    else:
-        data = bytes(data)
-        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-            raise UserError(_("This is an Excel workbook, not a CSV file. In Excel choose Save "
-                              "As, then \"CSV UTF-8 (Comma delimited)\"."))
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise UserError(_("The file is in UTF-16, not UTF-8. Save it again as UTF-8."))
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n") + 1
-            raise UserError(_("The file is not in UTF-8 (the first bad character is on line "
-                              "%(line)d). Save it again as UTF-8.", line=line)) from None
-    if "\x00" in text:
-        raise UserError(_("This is not a text file."))
+    """The text of an uploaded file (:func:`lms_core.csvfile.decode`: UTF-8, or UTF-16 with a
+    byte-order mark), refusing an empty one."""
+    text = csvfile.decode(data)
     if not text.strip():
         raise UserError(_("The file is empty."))
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 def detect_format(filename: str | None, data) -> str:
@@ -137,7 +120,9 @@ def detect_format(filename: str | None, data) -> str:
 
 
 def _key(header: str) -> str:
-    key = re.sub(r"[^a-z0-9]", "", header.lower().replace("(optional)", ""))
+    """A Moodle header as a column key: accent-folded, lower case, letters and digits only
+    (``"Parent ID number"`` -> ``parentidnumber``), through :data:`ALIASES`."""
+    key = re.sub(r"[^a-z0-9]", "", fold(header).replace("(optional)", ""))
     return ALIASES.get(key, key)
 
 
@@ -163,20 +148,9 @@ def _line(n: int) -> str:
 
 def parse_csv(data) -> FrameworkSpec:
     """Read a Moodle competency-framework CSV (with or without our extra columns)."""
-    text = decode_text(data)
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [_key(h) for h in next(reader)]
-    except (csv.Error, StopIteration):
-        raise UserError(_("The file cannot be read as CSV.")) from None
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            raise UserError(_("Column %(name)s appears twice in the first line.", name=name))
-        seen.add(name)
+    table = csvfile.read(data, key=_key, strip=False)
+    table.refuse_duplicate_columns()
+    seen = table.columns
     missing = [label for key, label in MOODLE_COLUMNS if key in REQUIRED and key not in seen]
     if missing:
         raise UserError(_(
@@ -186,23 +160,14 @@ def parse_csv(data) -> FrameworkSpec:
             missing=", ".join(missing)))
     problems: list[str] = []
     rows: list[tuple[int, dict[str, str]]] = []
-    last = reader.line_num
-    try:
-        for record in reader:
-            line, last = last + 1, reader.line_num
-            if not any(v.strip() for v in record):
-                continue
-            if len(record) > len(header) and any(v.strip() for v in record[len(header):]):
-                problems.append(_at(_line(line), _(
-                    "this line has %(n)d values but the first line names %(m)d columns; a value "
-                    "that contains %(sep)s must be put in double quotes.",
-                    n=len(record), m=len(header), sep=delimiter)))
-                continue
-            rows.append((line, {name: (record[i] if i < len(record) else "")
-                                for i, name in enumerate(header) if name}))
-    except csv.Error as exc:
-        raise UserError(_("The file cannot be read as CSV near line %(line)d: %(error)s",
-                          line=reader.line_num, error=str(exc))) from None
+    for row in table.rows:
+        if row.overflow:
+            problems.append(_at(_line(row.line), _(
+                "this line has %(n)d values but the first line names %(m)d columns; a value "
+                "that contains %(sep)s must be put in double quotes.",
+                n=row.size, m=len(table.header), sep=table.delimiter)))
+            continue
+        rows.append((row.line, row.values))
     level_cols = sorted({int(m.group(1)) for name in seen if (m := LEVEL_COLUMN.match(name))})
 
     framework_row: tuple[int, dict[str, str]] | None = None

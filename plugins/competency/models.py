@@ -280,3 +280,31 @@ class Sitting(db.Model):
     answers: so.Mapped[dict[str, list[str]]] = so.mapped_column(sa.JSON, default=dict)
     #: Graded result: per competency, the items right per level and the level placed.
     result: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+
+
+# --- the effect of training ------------------------------------------------------------------
+
+
+class EffectSnapshot(db.Model):
+    """The course effectiveness table as last computed (``effect.refresh_table``: the nightly
+    job, ``lms competency effect refresh`` or HR's button), so the page does not compute it on
+    every view. Each computation replaces the previous row."""
+
+    __tablename__ = "competency_effect_snapshots"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    computed_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: Who asked for it on the page; None for the scheduled job and the command.
+    computed_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: ``COMPETENCY_EFFECT_WINDOW_DAYS`` and the top level of the scale when computed.
+    window_days: so.Mapped[int]
+    top_level: so.Mapped[int]
+    #: One dict per course and competency: the counts of ``effect.EffectRow`` and the course
+    #: title in each language (``title_vi``, ``title_en``).
+    rows: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
+    #: How long the computation took, in seconds.
+    seconds: so.Mapped[float] = so.mapped_column(default=0.0)
+
+    def __repr__(self) -> str:
+        return f"<EffectSnapshot {self.id} {self.computed_at:%Y-%m-%d %H:%M}>"

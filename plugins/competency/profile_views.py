@@ -156,17 +156,12 @@ def _unit_or_abort(code: str):
     return unit
 
 
-def _positions(unit_id: int, ids: set[int]) -> dict:
-    """``position_id -> JobPosition`` for positions held in the unit's subtree, read through
-    the members of the unit (one assignment per position)."""
+def _positions(ids: set[int]) -> dict:
+    """``position_id -> JobPosition`` for the positions ``ids`` (those held in a unit's
+    subtree), through the organisation's public list of positions."""
     if not ids:
         return {}
-    stmt = org.members_stmt(unit_id, on=gaps.FAR_FUTURE)
-    sub = stmt.subquery()
-    first = (sa.select(sa.func.min(sub.c.id)).where(sub.c.position_id.in_(sorted(ids)))
-             .group_by(sub.c.position_id))
-    chosen = db.session.scalars(stmt.where(stmt.selected_columns.id.in_(first)))
-    return {a.position_id: a.position for a in chosen}
+    return {p.id: p for p in org.positions(active_only=False) if p.id in ids}
 
 
 def _field_filter(infos) -> tuple[str | None, set[str] | None, list]:
@@ -239,7 +234,7 @@ def unit_heatmap(code: str):
     infos = needs.competency_infos()
     field_code, codes, fields = _field_filter(infos)
     data = gaps.unit_heatmap(unit.id, codes)
-    positions = _positions(unit.id, set(data.position_ids))
+    positions = _positions(set(data.position_ids))
     columns = sorted(data.codes, key=lambda c: (needs.info_for(c, infos).order, c))
     rows = _heat_rows(data, positions, columns)
     return render_template(

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from lms_core import csvfile
 from lms_core.errors import UserError
 from lms_core.extensions import db
 from lms_core.organisation import queries as org
 from plugins.competency.frameworks import competency_index, normalise_code, scale_max
-from plugins.competency.interchange import decode_text
 from plugins.competency.models import PositionRequirement
 
 COLUMNS = ("position_code", "competency_code", "required_level", "weight")
@@ -163,24 +163,17 @@ class ProfileImportReport:
 def import_requirements_csv(data, *, dry_run: bool = True,
                             replace: bool = False) -> ProfileImportReport:
     """Import requirements from CSV (``position_code, competency_code, required_level,
-    weight``; weight optional, 1 by default), all or nothing.
+    weight``; weight optional, 1 by default), all or nothing. The file is read by
+    :func:`lms_core.csvfile.read` (UTF-8 or UTF-16, ``,`` ``;`` or tab).
 
     Each line sets one requirement. With ``replace``, the file is the whole profile of each
     position it names: that position's requirements missing from the file are removed.
     Problems are listed per line (unknown position or competency, level outside the scale,
     weight ≤ 0, a pair given twice) and then nothing is changed."""
-    text = decode_text(data)
+    table = csvfile.read(data)
     index = _index_or_refuse()
     top = scale_max()
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = ["_".join(h.strip().lower().replace("-", " ").split()) for h in next(reader)]
-    except (csv.Error, StopIteration):
-        raise UserError(_("The file cannot be read as CSV.")) from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = table.missing(REQUIRED_COLUMNS)
     if missing:
         raise UserError(_("Missing column: %(names)s. The first line must name the columns: "
                           "%(expected)s.", names=", ".join(missing), expected=", ".join(COLUMNS)))
@@ -188,49 +181,43 @@ def import_requirements_csv(data, *, dry_run: bool = True,
     positions: dict[str, object] = {}
     seen: dict[tuple[str, str], int] = {}
     plan: list[tuple[object, ProfileChange]] = []
-    last = reader.line_num
-    try:
-        for record in reader:
-            line, last = last + 1, reader.line_num
-            if not any(v.strip() for v in record):
-                continue
-            report.rows += 1
-            row = {name: (record[i].strip() if i < len(record) else "")
-                   for i, name in enumerate(header)}
-            where = _("Line %(line)d", line=line)
-            pcode = normalise_code(row.get("position_code"))
-            ccode = normalise_code(row.get("competency_code"))
-            errors = []
-            if pcode not in positions:
-                positions[pcode] = org.position_by_code(pcode) if pcode else None
-            position = positions[pcode]
-            if position is None:
-                errors.append(_("unknown job position “%(code)s”.", code=pcode))
-            if ccode not in index:
-                errors.append(_("“%(code)s” is not a competency of the published framework.",
-                                code=ccode))
-            level = weight = None
-            try:
-                level = _check_level(row.get("required_level"), top)
-            except ValueError as exc:
-                errors.append(str(exc))
-            try:
-                weight = _check_weight(row.get("weight"))
-            except ValueError as exc:
-                errors.append(str(exc))
-            key = (pcode, ccode)
-            if key in seen:
-                errors.append(_("%(position)s and %(code)s are given twice (also on line "
-                                "%(first)d).", position=pcode, code=ccode, first=seen[key]))
-            else:
-                seen[key] = line
-            if errors:
-                report.problems.extend(f"{where}: {e}" for e in errors)
-                continue
-            plan.append((position, ProfileChange(line, pcode, ccode, level, weight, "")))
-    except csv.Error as exc:
-        raise UserError(_("The file cannot be read as CSV near line %(line)d: %(error)s",
-                          line=reader.line_num, error=str(exc))) from None
+    for csv_row in table.rows:
+        line = csv_row.line
+        report.rows += 1
+        where = _("Line %(line)d", line=line)
+        # Values past the header's columns are ignored (csv_row.overflow is not checked):
+        # files in use rely on it, e.g. an unquoted weight 1,5 in a comma file reads as 1.
+        row = csv_row.values
+        pcode = normalise_code(row.get("position_code"))
+        ccode = normalise_code(row.get("competency_code"))
+        errors = []
+        if pcode not in positions:
+            positions[pcode] = org.position_by_code(pcode) if pcode else None
+        position = positions[pcode]
+        if position is None:
+            errors.append(_("unknown job position “%(code)s”.", code=pcode))
+        if ccode not in index:
+            errors.append(_("“%(code)s” is not a competency of the published framework.",
+                            code=ccode))
+        level = weight = None
+        try:
+            level = _check_level(row.get("required_level"), top)
+        except ValueError as exc:
+            errors.append(str(exc))
+        try:
+            weight = _check_weight(row.get("weight"))
+        except ValueError as exc:
+            errors.append(str(exc))
+        key = (pcode, ccode)
+        if key in seen:
+            errors.append(_("%(position)s and %(code)s are given twice (also on line "
+                            "%(first)d).", position=pcode, code=ccode, first=seen[key]))
+        else:
+            seen[key] = line
+        if errors:
+            report.problems.extend(f"{where}: {e}" for e in errors)
+            continue
+        plan.append((position, ProfileChange(line, pcode, ccode, level, weight, "")))
     if report.rows == 0:
         report.problems.append(_("The file has no requirement lines."))
     if report.problems:

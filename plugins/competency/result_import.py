@@ -1,5 +1,5 @@
-"""CSV files of the assessments: the shared reader and report, and the import of results of
-past exam sessions (before the platform existed) as evidence.
+"""CSV files of the assessments: the shared reader (over :mod:`lms_core.csvfile`) and report,
+and the import of results of past exam sessions (before the platform existed) as evidence.
 
 A results file has one line per officer, competency and session::
 
@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from lms_core import csvfile
 from lms_core.errors import UserError
 from lms_core.extensions import db
 from lms_core.ui.i18n import parse_date
@@ -35,73 +35,27 @@ MAX_SESSION = 120
 
 # -- reading CSV ------------------------------------------------------------------------------
 
-@dataclass
-class CsvRow:
-    line: int
-    values: dict[str, str]
-
-    def get(self, name: str) -> str:
-        return self.values.get(name, "") or ""
-
-
-def _decode(data) -> str:
-    if hasattr(data, "read"):
-        data = data.read()
-    if isinstance(data, str):
-        text = data.lstrip("\ufeff")
-    else:
-        data = bytes(data)
-        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-            raise UserError(_("This is an Excel workbook, not a CSV file. In Excel choose "
-                              "Save As, then \"CSV UTF-8 (Comma delimited)\"."))
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n") + 1
-            raise UserError(_(
-                "The file is not in UTF-8 (the first bad character is on line %(line)d), so its "
-                "Vietnamese letters cannot be read. Save it again as \"CSV UTF-8\" and import "
-                "it again.", line=line)) from None
-    if "\x00" in text:
-        raise UserError(_("This is not a CSV text file."))
-    return unicodedata.normalize("NFC", text)
+#: A row of a file, with its line number (:class:`lms_core.csvfile.Row`).
+CsvRow = csvfile.Row
 
 
 def read_csv(data, columns: tuple[str, ...], required: tuple[str, ...]) -> list[CsvRow]:
-    """The non-empty rows of a CSV file (UTF-8, with or without BOM, ``,`` or ``;``), with
-    their line numbers. Raises :class:`UserError` for a file that cannot be used at all (not
-    UTF-8, empty, a required column missing, a line with too many values)."""
-    text = _decode(data)
-    if not text.strip():
-        raise UserError(_("The file is empty."))
-    header_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=header_line.count)
-    if not header_line.count(delimiter):
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[CsvRow] = []
-    try:
-        header = ["_".join(h.strip().lower().replace("-", " ").split()) for h in next(reader)]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise UserError(_("Missing column: %(names)s. The first line of the file must name "
-                              "the columns: %(expected)s.", names=", ".join(missing),
-                              expected=", ".join(columns)))
-        last = reader.line_num
-        for record in reader:
-            line, last = last + 1, reader.line_num
-            if not any(v.strip() for v in record):
-                continue
-            if len(record) > len(header) and any(v.strip() for v in record[len(header):]):
-                raise UserError(_("Line %(line)d has more values than the first line has "
-                                  "columns; a value that contains %(sep)s must be put in "
-                                  "double quotes.", line=line, sep=delimiter))
-            rows.append(CsvRow(line, {name: record[i].strip() if i < len(record) else ""
-                                      for i, name in enumerate(header) if name}))
-    except csv.Error as exc:
-        raise UserError(_("The file cannot be read as CSV near line %(line)d: %(error)s",
-                          line=reader.line_num, error=str(exc))) from None
-    return rows
+    """The non-empty rows of a CSV file with their line numbers, read by
+    :func:`lms_core.csvfile.read` (UTF-8 with or without BOM or UTF-16 with BOM; ``,``, ``;``
+    or tab). Raises :class:`UserError` for a file that cannot be used at all (another
+    encoding, empty, a required column missing, a line with too many values)."""
+    table = csvfile.read(data)
+    missing = table.missing(required)
+    if missing:
+        raise UserError(_("Missing column: %(names)s. The first line of the file must name "
+                          "the columns: %(expected)s.", names=", ".join(missing),
+                          expected=", ".join(columns)))
+    for row in table.rows:
+        if row.overflow:
+            raise UserError(_("Line %(line)d has more values than the first line has "
+                              "columns; a value that contains %(sep)s must be put in "
+                              "double quotes.", line=row.line, sep=table.delimiter))
+    return table.rows
 
 
 @dataclass

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from lms_core.courses import catalogue
 from lms_core.extensions import db
 from lms_core.identity import roles as R
 from lms_core.identity.access import visible_unit_ids
@@ -223,15 +224,8 @@ def on_assignment_changed(user, old=None, new=None, **kwargs) -> None:
 
 # -- the daily job ----------------------------------------------------------------------------
 def _current_rotation_assignments() -> list:
-    """Current assignments of kind ``rotation`` (read through the organisation's queries)."""
-    parents = org.parent_map(FAR_FUTURE)
-    roots = [uid for uid, pid in parents.items() if pid is None or pid not in parents]
-    found = {}
-    for root in roots:
-        stmt = org.members_stmt(root, on=FAR_FUTURE)
-        for a in db.session.scalars(stmt.where(stmt.selected_columns.kind == "rotation")):
-            found[a.id] = a
-    return list(found.values())
+    """Current assignments of kind ``rotation`` (``org.current_assignments``)."""
+    return org.current_assignments(kind="rotation")
 
 
 def schedule_evaluations(on: date | None = None) -> int:
@@ -344,12 +338,8 @@ def _recommended(user) -> list[PlanStep] | None:
 
 
 def completed_course_codes(user) -> set[str]:
-    """Codes of the courses the officer completed, READ ONLY (no public core function)."""
-    from lms_core.courses.models import Course, Enrolment
-
-    return set(db.session.scalars(
-        sa.select(Course.code).join(Enrolment, Enrolment.course_id == Course.id)
-        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))))
+    """Codes of the courses the officer completed (``catalogue.completed_codes``)."""
+    return catalogue.completed_codes(user)
 
 
 def onboarding_summary(user, on: date | None = None) -> dict | None:

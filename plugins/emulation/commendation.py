@@ -42,10 +42,8 @@ initiatives; the head may choose others within the quota. The head confirms the 
 
 from __future__ import annotations
 
-import csv
 import io
 import math
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -55,6 +53,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms_core import csvfile
 from lms_core.db import utcnow
 from lms_core.errors import UserError
 from lms_core.extensions import db
@@ -171,53 +170,16 @@ class RatingReport:
         return self.ok and not self.dry_run
 
 
-def _decode(data) -> str:
-    if isinstance(data, str):
-        return unicodedata.normalize("NFC", data.lstrip("\ufeff"))
-    data = bytes(data)
-    if len(data) > MAX_RATING_FILE:
-        raise UserError(_("The file is larger than %(mb)s MB.", mb="5"))
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise UserError(_("This is an Excel workbook, not a CSV file. In Excel choose Save As, "
-                          "then “CSV UTF-8 (Comma delimited)”."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise UserError(_("The file is not in UTF-8 (the first bad character is on line "
-                          "%(line)d). Save it again as “CSV UTF-8” and import it again.",
-                          line=line)) from None
-    if "\x00" in text:
-        raise UserError(_("This is not a CSV text file."))
-    return unicodedata.normalize("NFC", text)
-
-
-def _csv_rows(data) -> list[tuple[int, dict[str, str]]]:
-    text = _decode(data)
-    if not text.strip():
-        raise UserError(_("The file is empty."))
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = ["_".join(h.strip().lower().replace("-", " ").split()) for h in next(reader)]
-        missing = [c for c in RATING_REQUIRED if c not in header]
-        if missing:
-            raise UserError(_("Missing column: %(names)s. The first line of the file must name "
-                              "the columns: %(expected)s.", names=", ".join(missing),
-                              expected=", ".join(RATING_COLUMNS)))
-        rows = []
-        last = reader.line_num
-        for record in reader:
-            line, last = last + 1, reader.line_num
-            if not any(v.strip() for v in record):
-                continue
-            rows.append((line, {name: record[i].strip() if i < len(record) else ""
-                                for i, name in enumerate(header) if name}))
-    except csv.Error as exc:
-        raise UserError(_("The file cannot be read as CSV near line %(line)d: %(error)s",
-                          line=reader.line_num, error=str(exc))) from None
-    return rows
+def _read_ratings(data) -> csvfile.CsvFile:
+    """The ratings file read by :func:`lms_core.csvfile.read` (at most
+    :data:`MAX_RATING_FILE` bytes), its required columns checked."""
+    table = csvfile.read(data, max_bytes=MAX_RATING_FILE)
+    missing = table.missing(RATING_REQUIRED)
+    if missing:
+        raise UserError(_("Missing column: %(names)s. The first line of the file must name "
+                          "the columns: %(expected)s.", names=", ".join(missing),
+                          expected=", ".join(RATING_COLUMNS)))
+    return table
 
 
 def _campaign_years() -> range:
@@ -231,14 +193,18 @@ def import_ratings(data, *, dry_run: bool = False, actor=None) -> RatingReport:
     """Create or update annual ratings from a CSV file (see the module docstring). Nothing
     is written when a line is wrong or on a dry run; each change is audited
     (``rating.import``). Flushes; the caller commits when ``report.written``."""
-    rows = _csv_rows(data)
-    report = RatingReport(dry_run=dry_run, rows=len(rows))
+    table = _read_ratings(data)
+    report = RatingReport(dry_run=dry_run, rows=len(table.rows))
     years = _campaign_years()
     settings_cache: dict[int, dict] = {}
     seen: dict[tuple[int, int], int] = {}
     parsed = []
     users: dict[str, Any] = {}
-    for line, values in rows:
+    for row in table.rows:
+        line, values = row.line, row.values
+        if row.overflow:
+            report.rejected.append((line, table.overflow_message(row)))
+            continue
         code = values.get("officer_code", "")
         if not code:
             report.rejected.append((line, _("officer_code is empty.")))
@@ -483,13 +449,13 @@ def _year_period(period: Period) -> Period:
 
 def collective_units(unit, members_by_unit: dict[int, list[int]]) -> list:
     """The unit and every unit below it (today's tree) with members in the period."""
-    from lms_core.organisation.models import Unit
-
-    ids = [u.id for u, _d in org.tree_rows([unit.id], include_dissolved=True)]
+    rows = org.tree_rows([unit.id], include_dissolved=True)
+    ids = [u.id for u, _d in rows]
+    units = {u.id: u for u, _d in rows}
     out = []
     for uid in ids:
         if members_by_unit.get(uid):
-            out.append(db.session.get(Unit, uid))
+            out.append(units[uid])
     if unit.id not in ids and members_by_unit.get(unit.id):
         out.insert(0, unit)
     return out
@@ -528,15 +494,13 @@ def evaluate(period: Period, unit, *, selection: set[str] | None = None) -> Eval
             scores[uid] = (total, unit_id)
     initiatives = submissions.approved_initiatives(members, period.start, period.end)
     users = id_ops.users_by_ids(members)
-    from lms_core.organisation.models import Unit
-
     unit_names: dict[int, str] = {}
 
     def unit_name(uid):
         if uid is None:
             return ""
         if uid not in unit_names:
-            u = db.session.get(Unit, uid)
+            u = org.units_by_ids([uid]).get(uid)
             unit_names[uid] = u.name_vi if u else ""
         return unit_names[uid]
 

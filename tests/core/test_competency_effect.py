@@ -496,3 +496,96 @@ def test_the_dashboard_partial_lists_reminded_ratings_for_the_unit_head(world, a
         html = render_template("competency/effect/_ratings_panel.html", user=world["head_a"])
         assert f"/competency/ratings/{request.id}" in html and "Cán bộ an" in html
         assert render_template("competency/effect/_ratings_panel.html", user=user).strip() == ""
+
+
+# -- the stored table ------------------------------------------------------------------------------
+def measured(world, name, course=None):
+    """An officer of team A with pre 1 and post 2 who completed the course."""
+    return officer(world, name, [("import", 1, date(2025, 1, 10)),
+                                 ("assessment", 2, date(2025, 6, 1))], course=course)
+
+
+def test_before_the_first_computation_the_page_computes_and_says_so(world, client, auth):
+    """Nothing stored yet: the page shows the table computed for the view, and says so."""
+    measured(world, "an")
+    auth.login("quantri")
+    page = client.get("/competency/effect").get_data(as_text=True)
+    assert "Bảng chưa được lưu" in page and "n=1" in page
+
+
+def test_the_page_shows_the_stored_table_and_when_it_was_computed(world, client, auth):
+    """The page reads the stored table (a later completion is not in it) with its date."""
+    from plugins.competency import effect
+
+    measured(world, "an")
+    effect.refresh_table()
+    db.session.commit()
+    measured(world, "binh")
+    auth.login("giangvien")
+    page = client.get("/competency/effect").get_data(as_text=True)
+    assert "n=1" in page and "n=2" not in page
+    assert "Được tính lúc " + effect.today().strftime("%d/%m/%Y") in page
+    assert "Bảng chưa được lưu" not in page and "Tính lại ngay" not in page  # HR's button
+    csv_text = client.get("/competency/effect.csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").splitlines()[1].split(",")[8] == "1"
+
+
+def test_hr_recomputes_now_and_a_new_completion_shows(world, client, auth):
+    """HR's button stores a new table, which counts the completion made since."""
+    from plugins.competency import effect
+
+    measured(world, "an")
+    effect.refresh_table()
+    db.session.commit()
+    measured(world, "binh")
+    auth.login("quantri")
+    page = client.get("/competency/effect").get_data(as_text=True)
+    assert "n=1" in page and "Tính lại ngay" in page
+    response = client.post("/competency/effect/refresh")
+    assert response.status_code == 302 and response.location.endswith("/competency/effect")
+    page = client.get("/competency/effect").get_data(as_text=True)
+    assert "n=2" in page and "Đã tính lại bảng hiệu quả khoá học (1 dòng)" in page
+    assert "Được Cán bộ quantri tính lúc" in page
+    stored = effect.stored_table()
+    assert stored.computed_by_id == world["hr"].id and len(stored.report.rows) == 1
+
+
+def test_only_hr_may_recompute(world, client, auth):
+    """Training staff see the table but may not recompute it; nothing is stored."""
+    from plugins.competency import effect
+
+    auth.login("giangvien")
+    assert client.post("/competency/effect/refresh").status_code == 403
+    assert effect.stored_table() is None
+
+
+def test_the_command_and_the_nightly_job_store_the_table(world, runner, app):
+    """``lms competency effect refresh`` and the job both refresh the stored table."""
+    from lms_core.plugins import all_jobs
+    from plugins.competency import effect
+
+    measured(world, "an")
+    result = runner.invoke(args=["competency", "effect", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "1 rows" in result.output
+    assert [r.n for r in effect.stored_table().report.rows] == [1]
+    measured(world, "binh")
+    assert [r.n for r in effect.stored_table().report.rows] == [1]
+    job = next(j for j in all_jobs(app) if j.id == "competency.effect_table")
+    assert job.trigger == "cron" and job.trigger_args == {"hour": 2, "minute": 40}
+    job.func()
+    db.session.expire_all()
+    (row,) = effect.stored_table().report.rows
+    assert (row.n, row.completers, row.mean_gain) == (2, 2, 0.5)
+
+
+def test_the_stored_table_keeps_both_titles(world, client, auth):
+    """The course title follows the reader's language, whatever the language it was stored in."""
+    from plugins.competency import effect
+
+    effect.refresh_table()
+    db.session.commit()
+    auth.login("giangvien")
+    assert "Khoá học thử TEST-101" in client.get("/competency/effect").get_data(as_text=True)
+    client.post("/lang/en")
+    assert "Test course TEST-101" in client.get("/competency/effect").get_data(as_text=True)

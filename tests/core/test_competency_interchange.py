@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 
 import pytest
 import sqlalchemy as sa
@@ -153,6 +154,16 @@ def test_semicolons_and_a_byte_order_mark_are_read():
     assert [n.code for n in spec.nodes] == ["GSQL", "GSQL.01", "GSQL.02"]
 
 
+def test_a_utf16_file_with_tabs_is_read():
+    """Excel's "Unicode Text" (UTF-16 with a byte-order mark, tabs) imports the same."""
+    rows = rows_of(MOODLE_FILE.encode("utf-8"))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t").writerows(rows)
+    spec = I.parse_csv(out.getvalue().encode("utf-16"))
+    assert [n.code for n in spec.nodes] == ["GSQL", "GSQL.01", "GSQL.02"]
+    assert spec.description_vi == "Khung thử"
+
+
 def test_a_plain_case_package_imports(english):
     """A CASE package without our extensions: the code comes from the title (or --code),
     kinds from the tree, levels from the rubric's scores."""
@@ -223,11 +234,13 @@ def test_bad_csv_lines_are_named_and_nothing_is_imported(lines, expected, englis
     (b'{"CFDocument": ', "case", "it is not valid JSON"),
     (b"[1, 2]", "case", "it has no CFPackage with a CFDocument"),
     (b"PK\x03\x04 workbook", "csv", "Excel workbook"),
-    ("Parent ID number".encode("utf-16"), "csv", "UTF-16"),
+    (unicodedata.normalize("NFD", "Phòng,Hành chính").encode("cp1258"), "csv",
+     "Windows-1258"),
     (b"", "csv", "The file is empty."),
 ])
 def test_files_that_are_not_frameworks_are_refused(data, fmt, expected, english):
-    """Not the CSV columns, not CASE, not JSON, a workbook, UTF-16, empty: a clear message."""
+    """Not the CSV columns, not CASE, not JSON, a workbook, Windows-1258, empty: a clear
+    message."""
     with pytest.raises(UserError, match=expected):
         I.import_framework(data, fmt, dry_run=False)
     db.session.rollback()

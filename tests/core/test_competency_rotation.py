@@ -252,10 +252,13 @@ def test_the_job_finds_rotations_recorded_without_evaluations(org):
 
 
 # -- onboarding ----------------------------------------------------------------------------------
-def test_the_onboarding_summary_lists_the_new_gaps_and_courses(org):
-    """Gaps against the audit post, the course TEST-101 to close them, the next evaluation."""
+def test_the_onboarding_summary_lists_the_new_gaps_and_courses(org, monkeypatch):
+    """Gaps against the audit post, the course TEST-101 to close them (from the catalogue,
+    when no recommender offers a plan), the next evaluation."""
     from plugins.competency import rotation
 
+    monkeypatch.setitem(sys.modules, "plugins.recommendation.paths",
+                        types.ModuleType("plugins.recommendation.paths"))  # offers no plan
     assert rotation.onboarding_summary(org["an"]) is None  # not rotated
     rotate(org)
     summary = rotation.onboarding_summary(org["an"], on=date(2026, 7, 1))

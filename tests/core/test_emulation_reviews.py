@@ -345,6 +345,17 @@ def test_ratings_import_is_all_or_nothing_with_line_numbers(world):
         AnnualRating.year > 2025)) == 0
 
 
+def test_ratings_import_rejects_a_line_with_an_unquoted_comma(world):
+    """``92,5`` without quotes in a comma file: the line is rejected, asking for quotes."""
+    a, b = _codes(world)
+    text = (f"officer_code,year,rating,points,disciplined\n{a},2026,,92,5,no\n"
+            f'{b},2026,,"92,5",no\n')
+    report = C.import_ratings(text.encode("utf-16"), actor=world["hr"])
+    assert [line for line, _r in report.rejected] == [2]
+    assert "dấu ngoặc kép" in report.rejected[0][1]
+    db.session.rollback()
+
+
 def test_ratings_dry_run_and_update(world, client, auth):
     """The HR page: a dry run writes nothing; the import updates and says so; others 403."""
     a, _b = _codes(world)
