@@ -27,9 +27,11 @@ class EmulationPlugin(LmsPlugin):
         return [emulation_cli]
 
     def jobs(self):
-        from plugins.emulation import scoring
+        from plugins.emulation import ranking, scoring
 
-        return list(scoring.JOBS)
+        # Scoring's incremental pass and closing; ranking's re-ranking of the periods left
+        # stale by a change of the clusters (every minute).
+        return list(scoring.JOBS) + list(ranking.JOBS)
 
     def signal_receivers(self):
         from plugins.emulation import scoring

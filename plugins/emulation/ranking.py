@@ -37,15 +37,32 @@ with the same tie rule.
 History follows the unit tree: a unit created after a period by a merge or split (a regional
 branch of 2025, for 2024) has that period's standing computed from the officers of its
 predecessor units (:func:`history`, :func:`basis_of`), and the pages say so.
+
+**Cluster changes off the request path.** When HR changes the units of a cluster, the
+operation records the change and a new *clusters version* (the plugin setting
+``clusters_changed``: a token and the time), nothing more; each period's ranking keeps the
+token of the clusters it was ranked with (in ``ranked:<period id>``), so an open period ranked
+with an older token is *stale* (:func:`stale_periods`). The scheduled job
+:func:`rerank_job` (every minute, :data:`JOBS`) or ``lms emulation rerank`` ranks the stale
+periods again; until then the pages show the last ranking and say it is being updated.
+**Frozen periods keep their ranking**: a frozen period is never stale, and ranking it again
+(after a correction) keeps the clusters stored on its rows, the clusters as they were when it
+was frozen; a cluster that ranked units of a frozen period cannot be deleted.
+
+The pages read stored figures only: besides the ranking figures, :func:`rank_period` keeps
+each unit's officers' points per emulation content (``trends:<period id>``) for
+:func:`content_trends`.
 """
 
 from __future__ import annotations
 
 import math
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -54,6 +71,7 @@ from lms_core.db import utcnow
 from lms_core.errors import UserError
 from lms_core.extensions import db
 from lms_core.organisation import queries as org
+from lms_core.plugins import Job
 from plugins.emulation import audit, campaign, rules
 from plugins.emulation import measures as MS
 from plugins.emulation.models import Cluster, ClusterUnit, Criterion, Period, Score, ScoreLine
@@ -72,6 +90,8 @@ SCALE = 100.0
 UNCLUSTERED = "none"
 #: The plugin setting HR toggles: officers see others' scores when on.
 PUBLIC_LEADERBOARDS = "public_leaderboards"
+#: The plugin setting holding the clusters version: ``{"token", "at"}`` of the last change.
+CLUSTERS_CHANGED = "clusters_changed"
 
 
 # -- small pure functions (documented and tested with exact numbers) ------------------------------
@@ -201,6 +221,18 @@ def _stats_key(period: Period) -> str:
     return f"ranked:{period.id}"
 
 
+def _trends_key(period: Period) -> str:
+    return f"trends:{period.id}"
+
+
+def _put_setting(key: str, value) -> None:
+    row = db.session.get(SettingRow, key)
+    if row is None:
+        db.session.add(SettingRow(key=key, value=value))
+    else:
+        row.value = value
+
+
 @dataclass
 class GroupStats:
     """The reference of a group (a cluster, the unclustered units): the officers' mean total
@@ -232,15 +264,42 @@ class RankResult:
     updated: int = 0
     prior: float = DEFAULT_PRIOR
     groups: dict[str, GroupStats] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _content_sums(period: Period, officers: dict[int | None, int]) -> dict:
+    """What :func:`content_trends` reads for ``period``: for each unit, the officers whose
+    unit at the end of the period it is (``officers``: unit id -> count) and the sum of their
+    points per emulation content (top group code). One aggregate over the period's lines."""
+    sums: dict[int, dict[str, float]] = defaultdict(dict)
+    for unit_id, code, pts in db.session.execute(
+            sa.select(Score.unit_id, Criterion.code, sa.func.sum(ScoreLine.points))
+            .join(Criterion, Criterion.id == ScoreLine.criterion_id)
+            .join(Score, sa.and_(Score.period_id == ScoreLine.period_id,
+                                 Score.subject == ScoreLine.subject,
+                                 Score.subject_id == ScoreLine.subject_id))
+            .where(ScoreLine.period_id == period.id, ScoreLine.subject == "user",
+                   Criterion.parent_id.is_(None), Criterion.kind == "group")
+            .group_by(Score.unit_id, Criterion.code)):
+        if unit_id is not None:
+            sums[unit_id][code] = float(pts or 0.0)
+    return {"units": {str(u): {"n": n, "points": sums.get(u, {})}
+                      for u, n in sorted(officers.items()) if u is not None}}
 
 
 def rank_period(period: Period) -> RankResult:
     """Fill the fair-ranking figures of every unit scored in ``period`` (members, per-capita,
     adjusted, cluster, rank in the cluster) and the officers' ranks within their unit, and
-    keep each group's reference (mean, σ) for the funnel plots. Writes only what changed.
-    Flushes."""
+    keep each group's reference (mean, σ) for the funnel plots and the units' points per
+    content for the trends. Writes only the score rows that changed. Flushes.
+
+    An open period is ranked within today's clusters, and keeps the clusters version it was
+    ranked with (it is stale once HR changes the clusters again). A frozen period keeps the
+    clusters stored on its rows (those it was frozen with): a correction ranks it again
+    within them, and no change of the clusters touches it."""
     from plugins.emulation import scoring
 
+    began = time.perf_counter()
     prior = prior_strength(period)
     result = RankResult(period.label, prior=prior)
     users: dict[int, tuple[float, int | None, int | None]] = {}
@@ -253,7 +312,14 @@ def rank_period(period: Period) -> RankResult:
                   Score.cluster_id, Score.rank)
         .where(Score.period_id == period.id, Score.subject == "unit"))}
     members = scoring.members_by_unit(period) if units else {}
-    cmap = cluster_map()
+    if period.frozen_at is not None:
+        token = None
+        cmap = {unit_id: row[3] for unit_id, row in units.items() if row[3] is not None}
+    else:
+        # The version first, then the clusters: a change committed in between leaves the
+        # period stale (ranked once more), never marked fresh with older clusters.
+        token = (clusters_version() or {}).get("token")
+        cmap = cluster_map()
 
     # Per-capita of each unit, over the members that have a score.
     scored: dict[int, list[int]] = {}
@@ -314,23 +380,24 @@ def rank_period(period: Period) -> RankResult:
             db.session.execute(sa.update(Score), rows[i:i + 5000])
 
     stats = {"prior": prior, "at": utcnow().isoformat(timespec="seconds"),
+             "clusters": token, "units": len(units),
              "organisation": organisation.as_dict(),
              "groups": {k: g.as_dict() for k, g in sorted(groups.items())}}
-    row = db.session.get(SettingRow, _stats_key(period))
-    if row is None:
-        db.session.add(SettingRow(key=_stats_key(period), value=stats))
-    else:
-        row.value = stats
+    _put_setting(_stats_key(period), stats)
+    _put_setting(_trends_key(period), _content_sums(
+        period, {u: len(ids) for u, ids in by_unit.items()}))
     db.session.flush()
     result.units, result.officers = len(units), len(users)
     result.updated = len(unit_updates) + len(user_updates)
     result.groups = groups
+    result.seconds = time.perf_counter() - began
     return result
 
 
 def rerank_all() -> list[RankResult]:
-    """Rank again every period that has scores (after the clusters changed). Scores stay as
-    they are, frozen periods' too: only the ranking figures follow the clusters."""
+    """Rank again every period that has scores. Open periods follow today's clusters; frozen
+    ones keep theirs (their figures change only if a correction changed their scores).
+    Slow at full scale (every period): cluster changes use :func:`stale_periods` instead."""
     ids = set(db.session.scalars(sa.select(Score.period_id).distinct()))
     return [rank_period(p) for p in campaign.periods() if p.id in ids]
 
@@ -339,6 +406,86 @@ def period_stats(period: Period) -> dict:
     """What :func:`rank_period` kept: ``{"prior", "organisation", "groups": {key: ...}}``."""
     row = db.session.get(SettingRow, _stats_key(period))
     return row.value if row is not None and isinstance(row.value, dict) else {}
+
+
+# -- stale rankings (after a change of the clusters) ----------------------------------------------
+def clusters_version() -> dict | None:
+    """``{"token", "at"}`` of the last change of the clusters' units (None: never changed
+    through :func:`create_cluster`, :func:`update_cluster` or :func:`delete_cluster`)."""
+    row = db.session.get(SettingRow, CLUSTERS_CHANGED)
+    return row.value if row is not None and isinstance(row.value, dict) else None
+
+
+def _clusters_changed() -> None:
+    """Record a new clusters version: every open period ranked before is stale. Flushes."""
+    _put_setting(CLUSTERS_CHANGED, {"token": uuid.uuid4().hex,
+                                    "at": utcnow().isoformat(timespec="seconds")})
+    db.session.flush()
+
+
+def _period_order(period: Period) -> tuple:
+    return (period.start, period.kind != "year")
+
+
+def stale_periods(periods: Iterable[Period] | None = None) -> list[Period]:
+    """The open periods (of ``periods``; all when None) whose ranking predates the last
+    change of the clusters, oldest first. Frozen periods are never stale. Two small reads."""
+    version = clusters_version()
+    if not version:
+        return []
+    token = version.get("token")
+    candidates = {_stats_key(p): p for p in (campaign.periods() if periods is None else periods)
+                  if p.frozen_at is None}
+    if not candidates:
+        return []
+    out = []
+    for row in db.session.scalars(sa.select(SettingRow)
+                                  .where(SettingRow.key.in_(sorted(candidates)))):
+        value = row.value if isinstance(row.value, dict) else {}
+        # Rankings kept before the clusters version existed count as ranked with none.
+        if value.get("units", 1) and value.get("clusters") != token:
+            out.append(candidates[row.key])
+    return sorted(out, key=_period_order)
+
+
+@dataclass
+class StaleNotice:
+    """What the pages say while a ranking they show waits for the job: since when."""
+
+    at: datetime  #: the change of the clusters, naive UTC
+    periods: list[Period]
+
+
+def stale_notice(periods: Iterable[Period]) -> StaleNotice | None:
+    """A notice when some of ``periods`` has a stale ranking (None otherwise)."""
+    stale = stale_periods(list(periods))
+    if not stale:
+        return None
+    try:
+        at = datetime.fromisoformat(str((clusters_version() or {}).get("at")))
+    except ValueError:
+        at = utcnow()
+    return StaleNotice(at, stale)
+
+
+def rank_stale() -> list[RankResult]:
+    """Rank again every stale period (see :func:`stale_periods`). Flushes."""
+    return [rank_period(p) for p in stale_periods()]
+
+
+def rerank_job() -> None:
+    """Scheduled every minute: rank again the stale periods, each committed on its own so
+    that the database is not held for the whole pass and pages turn fresh one by one.
+    Idempotent; nearly free when nothing is stale (one read)."""
+    if clusters_version() is None:
+        return
+    for period in stale_periods():
+        rank_period(period)
+        db.session.commit()
+
+
+#: Scheduled jobs (lms_core.plugins.Job), added to scoring's by plugin.py.
+JOBS: list = [Job("emulation.rerank_stale", rerank_job, "interval", {"minutes": 1})]
 
 
 # -- selections: a period, a phase, the campaign --------------------------------------------------
@@ -454,14 +601,16 @@ class Standing:
 def standings(selection: Selection) -> list[Standing]:
     """Every unit ranked in the selection, by group then rank then unit id. For a single
     period the stored figures; for a phase or the campaign the means of the years, ranked
-    again on the mean adjusted score within today's clusters."""
+    again on the mean adjusted score within the clusters stored for the selection's latest
+    year (today's clusters once that year is ranked again; a frozen year's own)."""
     if not selection.periods:
         return []
     ids = [p.id for p in selection.periods]
+    order = {p.id: i for i, p in enumerate(selection.periods)}
     rows: dict[int, list] = defaultdict(list)
     for r in db.session.execute(
             sa.select(Score.subject_id, Score.cluster_id, Score.members, Score.per_capita,
-                      Score.adjusted, Score.rank, Score.total)
+                      Score.adjusted, Score.rank, Score.total, Score.period_id)
             .where(Score.period_id.in_(ids), Score.subject == "unit")):
         rows[r[0]].append(r)
     out: list[Standing] = []
@@ -470,14 +619,13 @@ def standings(selection: Selection) -> list[Standing]:
             out.append(Standing(unit_id, r.cluster_id, r.members or 0, r.per_capita,
                                 r.adjusted, r.rank, r.total or 0.0))
     else:
-        cmap = cluster_map()
-
         def avg(values):
             values = [v for v in values if v is not None]
             return rounded(math.fsum(values) / len(values)) if values else None
 
         for unit_id, rs in rows.items():
-            out.append(Standing(unit_id, cmap.get(unit_id), avg([r.members for r in rs]) or 0,
+            latest = max(rs, key=lambda r: order[r.period_id])
+            out.append(Standing(unit_id, latest.cluster_id, avg([r.members for r in rs]) or 0,
                                 avg([r.per_capita for r in rs]), avg([r.adjusted for r in rs]),
                                 None, avg([r.total for r in rs]) or 0.0, len(rs)))
         by_group: dict[int | None, list[Standing]] = defaultdict(list)
@@ -590,7 +738,8 @@ def officer_scores(selection: Selection, user_ids: Iterable[int] | None = None,
                    unit_ids: Iterable[int] | None = None) -> dict[int, OfficerStanding]:
     """The officers' totals in the selection (the means of the years for a phase or the
     campaign), restricted to ``user_ids`` and/or to the officers whose unit at the end of a
-    period is in ``unit_ids`` (for that period)."""
+    period is in ``unit_ids`` (for that period). Both filters run in the database (the
+    index on period and unit): a team's page reads its officers' rows, not everyone's."""
     if not selection.periods:
         return {}
     stmt = (sa.select(Score.subject_id, Score.unit_id, Score.total, Score.rank, Score.period_id)
@@ -602,13 +751,16 @@ def officer_scores(selection: Selection, user_ids: Iterable[int] | None = None,
         if not ids:
             return {}
         parts = [Score.subject_id.in_(ids[i:i + 5000]) for i in range(0, len(ids), 5000)]
-    unit_set = set(unit_ids) if unit_ids is not None else None
+    if unit_ids is not None:
+        units = sorted({u for u in unit_ids if u is not None})
+        if not units:
+            return {}
+        by_unit = [Score.unit_id.in_(units[i:i + 5000]) for i in range(0, len(units), 5000)]
+        parts = [u if p is None else sa.and_(p, u) for p in parts for u in by_unit]
     found: dict[int, list] = defaultdict(list)
     for part in parts:
         for uid, unit_id, total, rank, pid in db.session.execute(
                 stmt if part is None else stmt.where(part)):
-            if unit_set is not None and unit_id not in unit_set:
-                continue
             found[uid].append((pid, unit_id, float(total or 0.0), rank))
     order = {p.id: i for i, p in enumerate(selection.periods)}
     out = {}
@@ -722,38 +874,60 @@ class Trend:
     officers: list[int]
 
 
+def _live_content_sums(period: Period, scope: list[int]) -> tuple[int, dict[str, float]]:
+    """The officers of ``scope`` and their points per content, read from the lines: for a
+    period ranked before the figures were kept (:func:`rank_period` keeps them)."""
+    n = 0
+    sums: dict[str, float] = defaultdict(float)
+    for part in (scope[j:j + 5000] for j in range(0, len(scope), 5000)):
+        n += db.session.scalar(sa.select(sa.func.count()).select_from(Score).where(
+            Score.period_id == period.id, Score.subject == "user",
+            Score.unit_id.in_(part))) or 0
+        for code, pts in db.session.execute(
+                sa.select(Criterion.code, sa.func.sum(ScoreLine.points))
+                .join(Criterion, Criterion.id == ScoreLine.criterion_id)
+                .join(Score, sa.and_(Score.period_id == ScoreLine.period_id,
+                                     Score.subject == ScoreLine.subject,
+                                     Score.subject_id == ScoreLine.subject_id))
+                .where(ScoreLine.period_id == period.id, ScoreLine.subject == "user",
+                       Criterion.parent_id.is_(None), Criterion.kind == "group",
+                       Score.unit_id.in_(part))
+                .group_by(Criterion.code)):
+            sums[code] += float(pts or 0.0)
+    return n, sums
+
+
 def content_trends(unit, periods: Iterable[Period]) -> Trend:
     """The mean points per emulation content of the officers counted for ``unit`` in each
-    period (its scope, :func:`scope_ids`; officers with no points in a content count 0)."""
+    period (its scope, :func:`scope_ids`; officers with no points in a content count 0).
+    Reads the per-unit sums :func:`rank_period` kept (a few hundred numbers), not the lines."""
     from plugins.emulation import scoring
 
     periods = list(periods)
     names: dict[str, Criterion] = {}
     values: dict[str, list[float | None]] = defaultdict(lambda: [None] * len(periods))
     officers = []
+    kept = {row.key: row.value for row in db.session.scalars(sa.select(SettingRow).where(
+        SettingRow.key.in_([_trends_key(p) for p in periods])))} if periods else {}
     for i, p in enumerate(periods):
         scope = sorted(scope_ids(unit, p))
-        n = 0
-        sums: dict[str, float] = defaultdict(float)
         rule_set = scoring.rules_for(p)
         if rule_set is not None:
             for c in rule_set.criteria:
                 if c.parent_id is None and c.kind == "group":
                     names.setdefault(c.code, c)
-        for part in (scope[j:j + 5000] for j in range(0, len(scope), 5000)):
-            n += db.session.scalar(sa.select(sa.func.count()).select_from(Score).where(
-                Score.period_id == p.id, Score.subject == "user", Score.unit_id.in_(part))) or 0
-            for code, pts in db.session.execute(
-                    sa.select(Criterion.code, sa.func.sum(ScoreLine.points))
-                    .join(Criterion, Criterion.id == ScoreLine.criterion_id)
-                    .join(Score, sa.and_(Score.period_id == ScoreLine.period_id,
-                                         Score.subject == ScoreLine.subject,
-                                         Score.subject_id == ScoreLine.subject_id))
-                    .where(ScoreLine.period_id == p.id, ScoreLine.subject == "user",
-                           Criterion.parent_id.is_(None), Criterion.kind == "group",
-                           Score.unit_id.in_(part))
-                    .group_by(Criterion.code)):
-                sums[code] += float(pts or 0.0)
+        stored = kept.get(_trends_key(p))
+        if isinstance(stored, dict) and isinstance(stored.get("units"), dict):
+            n = 0
+            sums: dict[str, float] = defaultdict(float)
+            for unit_id in scope:
+                item = stored["units"].get(str(unit_id))
+                if item:
+                    n += int(item.get("n") or 0)
+                    for code, pts in (item.get("points") or {}).items():
+                        sums[code] += float(pts or 0.0)
+        else:
+            n, sums = _live_content_sums(p, scope)
         officers.append(n)
         if n:
             for code in names:
@@ -799,8 +973,9 @@ def _cluster_state(cluster: Cluster) -> dict:
 
 def create_cluster(code: str, name_vi: str, name_en: str = "", unit_ids: Iterable[int] = (),
                    *, actor=None, rerank: bool = True) -> Cluster:
-    """HR creates an emulation cluster of units (each unit in one cluster at most); audited;
-    the periods are ranked again. Flushes."""
+    """HR creates an emulation cluster of units (each unit in one cluster at most); audited.
+    With ``rerank`` (and units), the open periods' rankings become stale: the scheduled job
+    ranks them again (:func:`rerank_job`); nothing is ranked here. Flushes."""
     c = campaign.campaign()
     if c is None:
         raise UserError(_("There is no campaign yet: run “lms emulation campaign init” "
@@ -813,14 +988,16 @@ def create_cluster(code: str, name_vi: str, name_en: str = "", unit_ids: Iterabl
         db.session.add(ClusterUnit(cluster_id=cluster.id, unit_id=unit_id))
     db.session.flush()
     audit.record(actor, "cluster.create", "cluster", cluster.code, None, _cluster_state(cluster))
-    if rerank:
-        rerank_all()
+    if rerank and ids:
+        _clusters_changed()
     return cluster
 
 
 def update_cluster(cluster: Cluster, code: str, name_vi: str, name_en: str,
                    unit_ids: Iterable[int], *, actor=None, rerank: bool = True) -> Cluster:
-    """HR renames a cluster or changes its units; audited; the periods are ranked again."""
+    """HR renames a cluster or changes its units; audited. A change of units makes the open
+    periods' rankings stale (``rerank``; ranked again by the job); a rename ranks nothing
+    again. Flushes."""
     code, name_vi, name_en, ids = _clean_cluster(code, name_vi, name_en, unit_ids, cluster)
     before = _cluster_state(cluster)
     cluster.code, cluster.name_vi, cluster.name_en = code, name_vi, name_en
@@ -831,19 +1008,40 @@ def update_cluster(cluster: Cluster, code: str, name_vi: str, name_en: str,
     after = _cluster_state(cluster)
     if after != before:
         audit.record(actor, "cluster.update", "cluster", cluster.code, before, after)
-        if rerank:
-            rerank_all()
+        if rerank and after["units"] != before["units"]:
+            _clusters_changed()
     return cluster
 
 
+def frozen_periods_of(cluster: Cluster) -> list[Period]:
+    """The frozen periods whose ranking holds units of ``cluster``."""
+    frozen = [p for p in campaign.periods() if p.frozen_at is not None]
+    if not frozen:
+        return []
+    ids = set(db.session.scalars(sa.select(Score.period_id).distinct().where(
+        Score.period_id.in_([p.id for p in frozen]), Score.subject == "unit",
+        Score.cluster_id == cluster.id)))
+    return [p for p in frozen if p.id in ids]
+
+
 def delete_cluster(cluster: Cluster, *, actor=None, rerank: bool = True) -> None:
-    """HR deletes a cluster (its units become unclustered); audited; ranked again."""
+    """HR deletes a cluster (its units become unclustered); audited; the open periods'
+    rankings become stale (``rerank``). Refused while a frozen period's ranking holds its
+    units: that ranking must not change (its units can be taken out instead). Flushes."""
+    frozen = frozen_periods_of(cluster)
+    if frozen:
+        raise UserError(_("The cluster %(code)s ranked units in the closed periods "
+                          "%(periods)s, whose rankings must not change: it cannot be deleted. "
+                          "Take its units out instead: it then ranks nobody from now on.",
+                          code=cluster.code, periods=", ".join(p.label for p in frozen)))
     before = _cluster_state(cluster)
-    db.session.execute(sa.update(Score).where(Score.cluster_id == cluster.id)
+    # Open periods' rows only point to it now; they show it unclustered until ranked again.
+    db.session.execute(sa.update(Score).where(Score.subject == "unit",
+                                              Score.cluster_id == cluster.id)
                        .values(cluster_id=None).execution_options(synchronize_session=False))
     db.session.execute(sa.delete(ClusterUnit).where(ClusterUnit.cluster_id == cluster.id))
     db.session.delete(cluster)
     db.session.flush()
     audit.record(actor, "cluster.delete", "cluster", before["code"], before, None)
     if rerank:
-        rerank_all()
+        _clusters_changed()

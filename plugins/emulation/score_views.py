@@ -12,9 +12,12 @@ Who sees what (each view checks it through ``lms_core.identity.access``):
 - HR administrators: everything, the organisation-wide rankings, the clusters and the
   leaderboard setting (changes audited).
 
-Pages only read derived rows (scores and their ranking figures): nothing is recomputed when a
-page is shown. The period selector takes a year, a quarter, a phase or the whole campaign;
-phases and the campaign show the means of their years (docs/emulation-rankings.md).
+Pages only read derived rows (scores, their ranking figures, the per-unit sums the trends
+need): nothing is recomputed or ranked when a page is shown or a cluster is saved. A change of
+the clusters leaves the open periods' rankings stale until the scheduled job ranks them again
+(within a minute or so); meanwhile the pages show the last ranking and say it is being updated
+(``ranking.stale_notice``). The period selector takes a year, a quarter, a phase or the whole
+campaign; phases and the campaign show the means of their years (docs/emulation-rankings.md).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,7 +47,7 @@ from lms_core.ui.i18n import localized
 from plugins.emulation import anomalies, campaign, ranking, scoring, sources
 from plugins.emulation import measures as MS
 from plugins.emulation.blueprint import bp
-from plugins.emulation.campaign import PHASES, current_phase
+from plugins.emulation.campaign import current_phase
 from plugins.emulation.models import Anomaly, Cluster, Submission
 
 PAGE_SIZE = 50  #: officers per page of a unit's ranking
@@ -153,12 +156,26 @@ def _endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
+def changed_at(moment) -> str:
+    """``14:05`` in the platform's time zone (``14:05 21/11/2026`` on another day than
+    today) for a naive UTC datetime."""
+    if format_datetime(moment, "yyyy-MM-dd") == campaign._today().isoformat():
+        return format_datetime(moment, "HH:mm")
+    return format_datetime(moment, "HH:mm dd/MM/yyyy")
+
+
+def _stale(periods) -> ranking.StaleNotice | None:
+    """The notice of the pages showing rankings of ``periods`` while some wait for the job."""
+    unique = {p.id: p for p in periods if p is not None}
+    return ranking.stale_notice(unique.values())
+
+
 def _common() -> dict:
     """What every page of this module needs."""
     return {"num": num, "localized": localized, "flag_label": lambda f: FLAG_LABELS.get(f, f),
             "is_hr": _is_hr(), "endpoint_exists": _endpoint,
             "can_view_unit": lambda u: can_view_unit(current_user, u),
-            "period_name": ranking.period_name,
+            "period_name": ranking.period_name, "changed_at": changed_at,
             "choices": ranking.selection_choices()}
 
 
@@ -332,6 +349,13 @@ def _leaderboard(person, selection) -> list:
 
 
 # -- home and officers ----------------------------------------------------------------------------
+def _phases() -> list[tuple[campaign.Phase, str]]:
+    """The campaign's phases as the database holds them (HR may edit them), each with its
+    name in the UI's language ("" before there is a campaign: the defaults then)."""
+    names = {p.number: localized(p) for p in campaign.phase_rows()}
+    return [(p, names.get(p.number, "")) for p in campaign.phases()]
+
+
 @bp.get("/")
 @role_required()
 def home():
@@ -341,11 +365,12 @@ def home():
                     key=lambda u: u.code)
     context = _common()
     public = ranking.public_leaderboards()
+    phases = _phases()
     if selection is None:
-        return render_template("emulation/home.html", phases=PHASES, current=current_phase(),
+        return render_template("emulation/home.html", phases=phases, current=current_phase(),
                                selection=None, headed=headed, public=public, **context)
     return render_template(
-        "emulation/home.html", phases=PHASES, current=current_phase(), headed=headed,
+        "emulation/home.html", phases=phases, current=current_phase(), headed=headed,
         public=public, leaderboard=_leaderboard(current_user, selection) if public else [],
         units=units, **_officer_context(current_user, selection), **context)
 
@@ -367,6 +392,21 @@ def officer(code: str):
 # -- units ----------------------------------------------------------------------------------------
 def _basis_notes(unit, periods) -> list[tuple[object, list]]:
     return [(p, basis) for p in periods if (basis := ranking.basis_of(unit, p))]
+
+
+#: Most anomalies a unit page lists.
+ANOMALY_LIMIT = 500
+
+
+def _open_anomalies(unit) -> list[Anomaly]:
+    """The open anomalies of the officers in ``unit`` or below it today, newest first: one
+    query in which the database matches the flagged officers (few) against the members,
+    rather than loading every member of a large unit."""
+    members = org.members_stmt(unit.id).subquery()
+    return list(db.session.scalars(
+        sa.select(Anomaly)
+        .where(Anomaly.status == "open", Anomaly.user_id.in_(sa.select(members.c.user_id)))
+        .order_by(Anomaly.day.desc(), Anomaly.id.desc()).limit(ANOMALY_LIMIT)))
 
 
 @bp.get("/units/<int:unit_id>")
@@ -417,8 +457,7 @@ def unit(unit_id: int):
           "data": [h.score.adjusted if h.score else None for h in history]}],
         title=_("Per-capita and adjusted score per year"), y_label=_("Points"))
     # Anomalies of the officers in the unit today, and the evidence waiting.
-    current_members = sorted({a.user_id for a in org.members(the_unit.id)})
-    flags = anomalies.listing(current_members, status="open")
+    flags = _open_anomalies(the_unit)
     flagged_people = id_ops.users_by_ids([a.user_id for a in flags])
     subtree = sorted(org.subtree_ids(the_unit.id))
     pending = db.session.scalar(sa.select(sa.func.count()).select_from(Submission).where(
@@ -427,6 +466,7 @@ def unit(unit_id: int):
              else _("Units in no cluster"))
     return render_template(
         "emulation/scores/unit.html", **empty, mine=mine, peers=peers, cluster=cluster,
+        stale=_stale([*selection.periods, *years]),
         group=stats.get(ranking.group_key(mine.cluster_id)) if mine else None,
         funnel=plot, funnel_chart=_funnel_chart(plot, units, title),
         officers=shown, people=people, page=page, pages=pages, total_officers=len(officers),
@@ -543,6 +583,7 @@ def rankings():
                            y_label=_("Points"))
     return render_template(
         "emulation/scores/rankings.html", selection=selection, groups=groups, units=units,
+        stale=_stale([*selection.periods, *(p for c in columns for p in c.periods)]),
         org_funnel=org_plot, org_chart=_funnel_chart(org_plot, units, _("All units")),
         organisation=stats.get("organisation"), columns=columns, rows=rows, cells=cells,
         compare_chart=compare_chart, compare_series=series, compare_years=years, **context)
@@ -573,14 +614,14 @@ def clusters():
                 form.code.data, form.name_vi.data, form.name_en.data or "",
                 form.units.data or [], actor=current_user))
             if ok:
-                flash(_("The cluster %(code)s was created; the rankings follow it.",
-                        code=cluster.code), "success")
+                flash(_("The cluster %(code)s was created; the rankings of the open periods "
+                        "follow it within a few minutes.", code=cluster.code), "success")
                 return redirect(url_for("emulation.clusters"))
         status = 400
     listing = [(c, sorted(ranking.cluster_units(c))) for c in ranking.clusters()]
     return render_template("emulation/scores/clusters.html", form=form, listing=listing,
                            units=_units(), no_campaign=campaign.campaign() is None,
-                           **_common()), status
+                           stale=ranking.stale_notice(campaign.periods()), **_common()), status
 
 
 @bp.route("/clusters/<int:cluster_id>", methods=["GET", "POST"])
@@ -598,8 +639,8 @@ def cluster_edit(cluster_id: int):
                 cluster, form.code.data, form.name_vi.data, form.name_en.data or "",
                 form.units.data or [], actor=current_user))
             if ok:
-                flash(_("The cluster %(code)s was saved; the rankings follow it.",
-                        code=cluster.code), "success")
+                flash(_("The cluster %(code)s was saved; the rankings of the open periods "
+                        "follow it within a few minutes.", code=cluster.code), "success")
                 return redirect(url_for("emulation.clusters"))
         status = 400
     return render_template("emulation/scores/cluster_form.html", form=form, cluster=cluster,
@@ -613,7 +654,12 @@ def cluster_delete(cluster_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     code = cluster.code
-    ranking.delete_cluster(cluster, actor=current_user)
+    try:
+        ranking.delete_cluster(cluster, actor=current_user)
+    except UserError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("emulation.cluster_edit", cluster_id=cluster_id))
     db.session.commit()
     flash(_("The cluster %(code)s was deleted: its units are ranked with the units in no "
             "cluster.", code=code), "success")

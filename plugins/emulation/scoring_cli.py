@@ -1,5 +1,6 @@
-"""``lms emulation recompute``, ``incremental``, ``close-periods`` and ``correct``: scores
-from the command line (the scheduler runs the incremental pass and the closing itself).
+"""``lms emulation recompute``, ``incremental``, ``close-periods``, ``correct`` and ``rerank``:
+scores and rankings from the command line (the scheduler runs the incremental pass, the
+closing and the re-ranking after a change of the clusters itself).
 
 Exit status 0 on success; 2 when refused (nothing changed).
 """
@@ -15,7 +16,7 @@ from lms_core.extensions import db
 from lms_core.identity import operations as id_ops
 from lms_core.organisation import queries as org
 from lms_core.ui.i18n import parse_date
-from plugins.emulation import campaign, scoring
+from plugins.emulation import campaign, ranking, scoring
 from plugins.emulation.cli import emulation_cli
 from plugins.emulation.rules_cli import actor_option, fail, resolve_actor
 
@@ -143,3 +144,32 @@ def correct(label: str, officer: str | None, unit_code: str | None, points: floa
     click.echo(_("Corrected: the score of %(period)s is now %(total)s.", period=period.label,
                  total=f"{score.total:g}"))
 
+
+@emulation_cli.command("rerank")
+@click.option("--period", "label", metavar="LABEL",
+              help="Rank this open period again, stale or not (a year or a quarter).")
+@with_appcontext
+def rerank(label: str | None):
+    """Rank again now the open periods whose ranking waits for an update after a change of
+    the emulation clusters (the scheduler does it every minute)."""
+    try:
+        if label:
+            period = campaign.period_by_label(label)
+            if period.frozen_at is not None:
+                raise UserError(_("The period %(label)s is closed: it keeps the ranking it was "
+                                  "closed with (only a correction ranks it again).",
+                                  label=period.label))
+            periods = [period]
+        else:
+            periods = ranking.stale_periods()
+    except UserError as exc:
+        fail(exc)
+    if not periods:
+        click.echo(_("No ranking waits for an update."))
+        return
+    results = [ranking.rank_period(p) for p in periods]
+    db.session.commit()
+    for result in results:
+        click.echo(_("%(period)s ranked again: %(units)d units, %(officers)d officers "
+                     "(%(seconds).1f s).", period=result.period, units=result.units,
+                     officers=result.officers, seconds=result.seconds))

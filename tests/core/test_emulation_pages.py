@@ -5,6 +5,7 @@ clusters and setting, and the anomaly decisions (plugins/emulation/score_views.p
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -101,6 +102,21 @@ def test_officer_sees_own_breakdown_down_to_the_statements(client, auth, world):
     missing = _target("ND2.CN1") - 36.5
     assert f"thêm {missing:g} giờ".replace(".", ",") in html
     assert "Cách nâng điểm" in html
+
+
+def test_home_shows_the_campaigns_phases_from_the_database(client, auth, world):
+    """The phases on the home page are the campaign's rows: an edit by HR shows there."""
+    from plugins.emulation import campaign
+
+    phase = campaign.phase_row(2)
+    phase.name_vi = "Giai đoạn 2 (2026–2030), tổng kết sớm tháng 6/2030"
+    phase.end = date(2030, 6, 30)
+    db.session.commit()
+    auth.login("lan")
+    html = _page(client, "/emulation/")
+    assert "Giai đoạn 2 (2026–2030), tổng kết sớm tháng 6/2030" in html
+    assert "30/06/2030" in html and "31/12/2030" not in html
+    assert "Giai đoạn 1 (2024–2025), sơ kết năm 2025" in html
 
 
 def test_officer_sees_own_rank_but_not_others_scores(client, auth, world):
@@ -208,6 +224,22 @@ def test_unit_head_accepts_or_excludes_an_anomaly(client, auth, world, decision)
         DirtySubject.user_id == world["minh"].id)) >= 1
 
 
+def test_the_unit_page_lists_the_anomalies_of_its_own_officers(client, auth, world):
+    """An open anomaly of an officer of B is not on A's page; the unit above both lists
+    both."""
+    _anomaly(world["minh"])
+    other = _anomaly(world["binh"])
+    other.day = date(2026, 6, 9)
+    db.session.commit()
+    auth.login("truong-a")
+    html = _page(client, f"/emulation/units/{world['a'].id}")
+    assert "Trần Văn Minh" in html and "09/06/2026" not in html
+    auth.logout()
+    auth.login("quantri")
+    html = _page(client, f"/emulation/units/{world['root'].id}")
+    assert "04/05/2026" in html and "09/06/2026" in html
+
+
 def test_anomaly_decisions_are_refused_outside_the_subtree(client, auth, world):
     """The head of B, the officer themself and a missing decision change nothing."""
     from plugins.emulation import audit
@@ -233,12 +265,30 @@ def test_anomaly_decisions_are_refused_outside_the_subtree(client, auth, world):
 
 
 # -- HR -------------------------------------------------------------------------------------------
+def _ranking_rows(label="2026"):
+    """The stored ranking figures of the period's units and officers."""
+    from plugins.emulation import campaign
+    from plugins.emulation.models import Score
+
+    db.session.expire_all()
+    period = campaign.period_by_label(label)
+    return {(s.subject, s.subject_id): (s.cluster_id, s.rank, s.per_capita, s.adjusted)
+            for s in db.session.scalars(sa.select(Score).where(Score.period_id == period.id))}
+
+
+UPDATING = re.compile(r"Bảng xếp hạng đang được cập nhật sau khi thay đổi cụm thi đua "
+                      r"\(thay đổi lúc \d{2}:\d{2}\)")
+
+
 def test_hr_creates_a_cluster_and_sees_the_rankings(client, auth, world):
-    """A cluster of A and B: audited, the units ranked in it, the funnel plot and its table,
-    the comparison of years and phases."""
-    from plugins.emulation import audit
+    """A cluster of A and B: audited and answered at once without ranking (the 2026 rows are
+    unchanged, the pages show the last ranking and say it is being updated); the scheduled
+    job ranks the units in it, then the rankings show the cluster, its funnel plot and the
+    comparison of years and phases, without the notice."""
+    from plugins.emulation import audit, ranking
     from plugins.emulation.models import Cluster, Score
 
+    before = _ranking_rows()
     auth.login("quantri")
     _page(client, "/emulation/clusters")
     response = client.post("/emulation/clusters", data={
@@ -248,19 +298,53 @@ def test_hr_creates_a_cluster_and_sees_the_rankings(client, auth, world):
     cluster = db.session.scalar(sa.select(Cluster).where(Cluster.code == "CUM-DOI"))
     assert cluster is not None
     assert [e.action for e in audit.entries(object_type="cluster")] == ["cluster.create"]
+    assert _ranking_rows() == before
+    assert [p.label for p in ranking.stale_periods()] == ["2026"]
+    html = _page(client, "/emulation/rankings")
+    assert UPDATING.search(html) and "DOI-A" in html and "DOI-B" in html
+    assert UPDATING.search(_page(client, f"/emulation/units/{world['a'].id}"))
+    assert UPDATING.search(_page(client, "/emulation/clusters"))
+
+    ranking.rerank_job()
+    assert ranking.stale_periods() == []
     db.session.expire_all()
     ranked = db.session.scalars(sa.select(Score).where(
         Score.subject == "unit", Score.cluster_id == cluster.id)).all()
     assert {s.subject_id for s in ranked} == {world["a"].id, world["b"].id}
     assert sorted(s.rank for s in ranked) == [1, 2]
     html = _page(client, "/emulation/rankings")
+    assert not UPDATING.search(html)
     assert "CUM-DOI" in html and "Biểu đồ phễu" in html
     assert "DOI-A" in html and "DOI-B" in html
     assert "So sánh các năm và các giai đoạn" in html
     html = _page(client, "/emulation/rankings?period=phase-2")
     assert "CUM-DOI" in html
     html = _page(client, f"/emulation/units/{world['a'].id}")
-    assert "CUM-DOI" in html
+    assert "CUM-DOI" in html and not UPDATING.search(html)
+
+
+def test_a_cluster_that_ranked_a_closed_period_is_not_deleted(client, auth, world):
+    """Deleting a cluster whose units a closed period ranked is refused with the reason;
+    the cluster, its units and the closed ranking stay as they were."""
+    from lms_core.db import utcnow
+    from plugins.emulation import audit, campaign, ranking
+
+    cluster = ranking.create_cluster("CUM-1", "Cụm 1", "", [world["a"].id, world["b"].id])
+    db.session.commit()
+    ranking.rerank_job()
+    campaign.period_by_label("2026").frozen_at = utcnow()
+    db.session.commit()
+    frozen = _ranking_rows()
+    auth.login("quantri")
+    response = client.post(f"/emulation/clusters/{cluster.id}/delete")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/emulation/clusters/{cluster.id}")
+    html = _page(client, f"/emulation/clusters/{cluster.id}")
+    assert "flash-error" in html and "2026" in html
+    assert [c.code for c in ranking.clusters()] == ["CUM-1"]
+    assert sorted(ranking.cluster_units(cluster)) == sorted([world["a"].id, world["b"].id])
+    assert "cluster.delete" not in [e.action for e in audit.entries(object_type="cluster")]
+    assert _ranking_rows() == frozen
 
 
 def test_bad_cluster_input_changes_nothing(client, auth, world):

@@ -378,3 +378,154 @@ def test_scoring_ranks_the_period_it_computes(make_unit, make_user):
     officer = _user_score(y24, pa[1][0][0])
     assert officer.rank == 1  # every officer at 0 points: all share rank 1
     assert math.isclose(branch.per_capita, 0.0)
+
+
+# -- cluster changes off the request path ---------------------------------------------------------
+def _figures(period):
+    """Every stored ranking figure of the period, by subject."""
+    from plugins.emulation.models import Score
+
+    db.session.expire_all()
+    return {(s.subject, s.subject_id): (s.members, s.per_capita, s.adjusted, s.cluster_id, s.rank)
+            for s in db.session.scalars(sa.select(Score).where(Score.period_id == period.id))}
+
+
+def test_a_cluster_change_ranks_nothing_until_the_job_runs(make_unit, make_user):
+    """Creating a cluster records it and marks the scored open periods stale, ranking
+    nothing; the job ranks them within the cluster and clears the mark; a rename of the
+    cluster leaves the rankings as they are."""
+    from plugins.emulation import ranking
+
+    y24, y25 = _period("2024"), _period("2025")
+    a = _team(make_unit, make_user, "DOI-A", [80, 60])
+    b = _team(make_unit, make_user, "DOI-B", [40, 50, 60, 50])
+    for period in (y24, y25):
+        _scores(period, a, b)
+        _rank(period)
+    assert ranking.stale_periods() == []
+    before = {p.label: _figures(p) for p in (y24, y25)}
+    cluster = ranking.create_cluster("CUM-1", "Cụm 1", "", [a[0].id, b[0].id])
+    db.session.commit()
+    assert {p.label: _figures(p) for p in (y24, y25)} == before
+    assert [p.label for p in ranking.stale_periods()] == ["2024", "2025"]
+    notice = ranking.stale_notice([y25])
+    assert notice is not None and [p.label for p in notice.periods] == ["2025"]
+
+    ranking.rerank_job()
+    assert ranking.stale_periods() == [] and ranking.stale_notice([y24, y25]) is None
+    for period in (y24, y25):
+        sa_, sb = _unit_score(period, a[0]), _unit_score(period, b[0])
+        assert sa_.cluster_id == sb.cluster_id == cluster.id
+        assert (sa_.adjusted, sb.adjusted, sa_.rank, sb.rank) == (57.5, 55.8824, 1, 2)
+
+    ranking.update_cluster(cluster, "CUM-MOT", "Cụm một", "", [a[0].id, b[0].id])
+    db.session.commit()
+    assert ranking.stale_periods() == []
+
+
+def test_a_closed_periods_ranking_does_not_follow_the_clusters(make_unit, make_user):
+    """A frozen period is never stale and keeps the clusters it was ranked with, even when
+    ranked again (as a correction does); the open period follows; a cluster that ranked a
+    closed period cannot be deleted."""
+    from lms_core.db import utcnow
+    from lms_core.errors import UserError
+    from plugins.emulation import audit, ranking
+
+    y24, y25 = _period("2024"), _period("2025")
+    a = _team(make_unit, make_user, "DOI-A", [80, 60])
+    b = _team(make_unit, make_user, "DOI-B", [40, 50, 60, 50])
+    cluster = _cluster("CUM-1", a[0], b[0])
+    for period in (y24, y25):
+        _scores(period, a, b)
+        _rank(period)
+    y24.frozen_at = utcnow()
+    db.session.commit()
+    frozen = _figures(y24)
+
+    ranking.update_cluster(cluster, "CUM-1", "Cụm 1", "", [a[0].id])
+    db.session.commit()
+    assert [p.label for p in ranking.stale_periods()] == ["2025"]
+    ranking.rerank_job()
+    _rank(y24)
+    assert _figures(y24) == frozen
+    assert _unit_score(y24, b[0]).cluster_id == cluster.id
+    assert _unit_score(y25, b[0]).cluster_id is None
+    assert (_unit_score(y25, a[0]).cluster_id, _unit_score(y25, a[0]).rank) == (cluster.id, 1)
+
+    with pytest.raises(UserError, match="2024"):
+        ranking.delete_cluster(cluster)
+    db.session.rollback()
+    assert [c.code for c in ranking.clusters()] == ["CUM-1"]
+    assert "cluster.delete" not in [e.action for e in audit.entries(object_type="cluster")]
+    assert _figures(y24) == frozen
+
+
+def test_rerank_command_ranks_the_stale_periods_now(runner, make_unit, make_user):
+    """``lms emulation rerank`` ranks the stale periods at once; a closed period is refused."""
+    from lms_core.db import utcnow
+    from plugins.emulation import ranking
+
+    y24 = _period("2024")
+    a = _team(make_unit, make_user, "DOI-A", [80, 60])
+    b = _team(make_unit, make_user, "DOI-B", [40])
+    _scores(y24, a, b)
+    _rank(y24)
+    cluster = ranking.create_cluster("CUM-1", "Cụm 1", "", [a[0].id, b[0].id])
+    db.session.commit()
+    result = runner.invoke(args=["emulation", "rerank"])
+    assert result.exit_code == 0, result.output
+    assert "2024" in result.output
+    assert _unit_score(y24, b[0]).cluster_id == cluster.id
+    assert ranking.stale_periods() == []
+    assert runner.invoke(args=["emulation", "rerank"]).exit_code == 0
+    y24 = _period("2024")
+    y24.frozen_at = utcnow()
+    db.session.commit()
+    result = runner.invoke(args=["emulation", "rerank", "--period", "2024"])
+    assert result.exit_code == 2
+
+
+def test_the_plugin_schedules_the_reranking_every_minute(app):
+    """The plugin's jobs include the re-ranking of stale periods, every minute."""
+    plugin = app.extensions["lms_plugins"]["emulation"]
+    [job] = [j for j in plugin.jobs() if j.id == "emulation.rerank_stale"]
+    assert (job.trigger, job.trigger_args) == ("interval", {"minutes": 1})
+    assert {"emulation.incremental_pass", "emulation.close_periods"} <= {
+        j.id for j in plugin.jobs()}
+
+
+def test_content_trends_come_from_the_figures_kept_at_ranking_time(make_unit, make_user):
+    """The mean points per content of a unit's officers, from the sums ranking kept (and
+    the same from the lines for a period ranked before they were kept)."""
+    from plugins.emulation import ranking, rules
+    from plugins.emulation.demo_rules import RULES_FILE
+    from plugins.emulation.models import Criterion, ScoreLine, Setting
+
+    report = rules.import_rules(RULES_FILE.read_text(encoding="utf-8"), phase=1, activate=True)
+    assert report.ok, report.problems
+    db.session.commit()
+    period = _period("2024")
+    parent = make_unit("CHI-CUC", kind="sub_department")
+    t1 = _team(make_unit, make_user, "DOI-1", [30, 10], parent=parent)
+    t2 = _team(make_unit, make_user, "DOI-2", [20], parent=parent)
+    _scores(period, t1, t2, units=[parent, t1[0], t2[0]])
+    tops = {c.code: c for c in db.session.scalars(sa.select(Criterion).where(
+        Criterion.rule_set_id == report.rule_set.id, Criterion.parent_id.is_(None),
+        Criterion.kind == "group"))}
+    first, second = sorted(tops, key=lambda c: (tops[c].sort_order, c))[:2]
+    points = {t1[1][0][0]: {first: 12.0, second: 3.0}, t1[1][1][0]: {first: 6.0},
+              t2[1][0][0]: {second: 9.0}}
+    for user, by_code in points.items():
+        for code, pts in by_code.items():
+            db.session.add(ScoreLine(period_id=period.id, subject="user", subject_id=user.id,
+                                     criterion_id=tops[code].id, value=pts, points=pts))
+    db.session.commit()
+    _rank(period)
+    trend = ranking.content_trends(parent, [period])
+    assert trend.officers == [3]
+    assert trend.values[first] == [6.0] and trend.values[second] == [4.0]
+    assert ranking.content_trends(t1[0], [period]).values[first] == [9.0]
+    db.session.delete(db.session.get(Setting, f"trends:{period.id}"))
+    db.session.commit()
+    again = ranking.content_trends(parent, [period])
+    assert again.officers == [3] and again.values == trend.values
