@@ -2,8 +2,9 @@
 their requirements, and those enabled by ``LMS_PLUGINS`` are initialised, after the core.
 
 A plugin is one object, an instance of a subclass of :class:`LmsPlugin`. It contributes
-blueprints, models, CLI commands, scheduled jobs, signal receivers, navigation items and
-template hooks (panels on core pages). Core never imports a plugin module by name.
+blueprints, models, CLI commands, scheduled jobs, signal receivers, navigation items,
+template hooks (panels on core pages) and routes of the JSON API with their OpenAPI
+description. Core never imports a plugin module by name.
 """
 
 from __future__ import annotations
@@ -110,6 +111,35 @@ class LmsPlugin:
 
     def template_hooks(self) -> dict[str, Callable[..., str]]:
         """Hook name (e.g. ``"dashboard"``) to a callable returning HTML for that place."""
+        return {}
+
+    def api_blueprints(self) -> Iterable[Blueprint]:
+        """Blueprints that are part of the JSON API, served under ``/api/v1``.
+
+        The host registers each one nested in the core's ``api`` blueprint (endpoints
+        ``api.<blueprint name>.<view>``, URLs ``/api/v1<url_prefix><rule>``), so the API's
+        rules apply to their routes as to the core's: 401 (never a redirect to the login
+        page) for anonymous callers, the session's CSRF token in the ``X-CSRFToken`` header
+        of a POST, and every error answered as ``{"error": <status>, "message": <text>}``
+        (raise ``lms_core.errors.abort_with(status, message)`` or ``abort(status)``). Every
+        route must be described by :meth:`api_paths`, under the operation id
+        ``<blueprint name>.<view name>``; a view reads its query parameters with
+        :func:`api_query_args`, which enforces what the description says."""
+        return ()
+
+    def api_paths(self) -> dict[str, dict[str, Any]]:
+        """OpenAPI 3.1 path items of :meth:`api_blueprints`' routes, keyed by the path below
+        ``/api/v1`` (``"/officers/{code}/recommendations"``), merged into the API's document
+        (``GET /api/v1/openapi.json``). Error responses refer to the document's shared ones,
+        ``{"$ref": "#/components/responses/E404"}`` (E400, E401, E403, E404, E409, E429);
+        schemas may refer to the core's (``#/components/schemas/Error``, ``UnitRef``…) and
+        to those of :meth:`api_schemas`. A query parameter may use only the keywords the API
+        enforces (``lms_core.api.views.SUPPORTED_KEYWORDS``)."""
+        return {}
+
+    def api_schemas(self) -> dict[str, dict[str, Any]]:
+        """Component schemas of :meth:`api_paths`, by name; names must not clash with the
+        core's or another plugin's (prefix them, e.g. ``Recommendation...``)."""
         return {}
 
     def load_demo(self, seed: int) -> str | None:
@@ -232,6 +262,8 @@ def load_plugins(
         check_table_prefixes(plugin)
         for bp in plugin.blueprints():
             app.register_blueprint(bp)
+        for bp in plugin.api_blueprints():
+            _register_api_blueprint(app, bp)
         for command in plugin.cli_commands():
             app.cli.add_command(command)
         for signal, receiver in plugin.signal_receivers():
@@ -240,6 +272,25 @@ def load_plugins(
         loaded[name] = plugin
     plugins_loaded.send(app, plugins=loaded)
     return loaded
+
+
+def _register_api_blueprint(app: Flask, bp: Blueprint) -> None:
+    """Register ``bp`` as Flask registers a blueprint nested in the core's ``api`` blueprint
+    (name ``api.<name>``, under its URL prefix): the ``api`` blueprint's request hooks and
+    error handlers then run for its routes too (see :meth:`LmsPlugin.api_blueprints`)."""
+    from lms_core.api.openapi import BASE_PATH
+
+    app.register_blueprint(bp, url_prefix=BASE_PATH + (bp.url_prefix or ""), name_prefix="api")
+
+
+def api_query_args() -> dict[str, Any]:
+    """For a view of :meth:`LmsPlugin.api_blueprints`: the query parameters of the current
+    request, read by the rules its operation gives in the OpenAPI document (type, range,
+    length, allowed values; an absent one gets its default). A bad value is answered 400 in
+    the API's error format, naming the parameter."""
+    from lms_core.api.views import query_args
+
+    return query_args()
 
 
 def loaded_plugins(app: Flask | None = None) -> dict[str, LmsPlugin]:

@@ -3,15 +3,20 @@ of every route of the ``api`` blueprint, its parameters, responses and errors.
 
 The views read their query parameters through :func:`query_parameters`, so the rules written
 here (types, ranges, lengths, date format, allowed values) are the rules enforced, and the
-document cannot drift from the behaviour. ``tests/core/test_api.py`` checks that every route
-of the blueprint is described and every description has a route; ``test_api_fuzz.py`` lets
-schemathesis check the responses against the schemas below.
+document cannot drift from the behaviour. Plugins add the routes of their API blueprints
+and describe them (:meth:`lms_core.plugins.LmsPlugin.api_paths`, ``api_schemas``): the
+document of an app holds the routes of the plugins it loaded. ``tests/core/test_api.py``
+checks that every route of the blueprint is described and every description has a route;
+``test_api_fuzz.py`` lets schemathesis check the responses against the schemas below.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
+
+from flask import current_app, has_app_context
 
 from lms_core.identity import roles as R
 from lms_core.organisation.models import ASSIGNMENT_KINDS, UNIT_KINDS
@@ -442,21 +447,72 @@ def _build() -> dict:
 _DOCUMENT = _build()
 
 
-def document() -> dict:
-    """The OpenAPI document (a copy: callers may change it)."""
-    return copy.deepcopy(_DOCUMENT)
+# -- plugins' routes ------------------------------------------------------------------------------
+def _merged(plugins: Iterable) -> dict:
+    """The core's document plus the paths and schemas each plugin describes
+    (:meth:`lms_core.plugins.LmsPlugin.api_paths` and ``api_schemas``); a path or schema
+    described twice is an error of the plugin."""
+    doc = copy.deepcopy(_DOCUMENT)
+    paths, schemas = doc["paths"], doc["components"]["schemas"]
+    tags = {t["name"] for t in doc["tags"]}
+    for plugin in plugins:
+        for name, schema in (plugin.api_schemas() or {}).items():
+            if name in schemas:
+                raise ValueError(f"plugin {plugin.name!r}: the API schema {name!r} exists")
+            schemas[name] = copy.deepcopy(schema)
+        for path, item in (plugin.api_paths() or {}).items():
+            if path in paths:
+                raise ValueError(f"plugin {plugin.name!r}: the API path {path!r} exists")
+            paths[path] = copy.deepcopy(item)
+            for op in item.values():
+                for tag in op.get("tags", ()):
+                    if tag not in tags:
+                        tags.add(tag)
+                        doc["tags"].append({"name": tag, "description": plugin.title})
+    return doc
+
+
+def _operations_of(doc: dict) -> dict[str, tuple[str, str, dict]]:
+    return {op["operationId"]: (method.upper(), path, op)
+            for path, item in doc["paths"].items() for method, op in item.items()}
+
+
+_CORE = (_DOCUMENT, _operations_of(_DOCUMENT))
+
+
+def _current() -> tuple[dict, dict]:
+    """``(document, operations)`` of the current app (its loaded plugins' routes included),
+    built once per app; the core's alone outside an app context."""
+    if not has_app_context():
+        return _CORE
+    from lms_core.plugins import loaded_plugins
+
+    plugins = loaded_plugins(current_app)
+    key = tuple(plugins)
+    cached = current_app.extensions.get("lms_openapi")
+    if cached is None or cached[0] != key:
+        doc = _merged(plugins.values())
+        cached = (key, doc, _operations_of(doc))
+        current_app.extensions["lms_openapi"] = cached
+    return cached[1], cached[2]
+
+
+def document(plugins: Iterable | None = None) -> dict:
+    """The OpenAPI document (a copy: callers may change it): the core's routes and those of
+    ``plugins`` when given, else of the plugins the current app loaded (none outside an app
+    context)."""
+    if plugins is not None:
+        return _merged(plugins)
+    return copy.deepcopy(_current()[0])
 
 
 def operations() -> dict[str, tuple[str, str, dict]]:
-    """``operationId -> (method, path, operation)`` for every operation of the document."""
-    return {op["operationId"]: (method.upper(), path, op)
-            for path, item in _DOCUMENT["paths"].items() for method, op in item.items()}
-
-
-_OPERATIONS = operations()
+    """``operationId -> (method, path, operation)`` for every operation of the document of
+    the current app (see :func:`document`)."""
+    return dict(_current()[1])
 
 
 def query_schema(operation_id: str) -> dict[str, dict]:
     """``name -> schema`` of the operation's query parameters."""
-    _method, _path, op = _OPERATIONS[operation_id]
+    _method, _path, op = _current()[1][operation_id]
     return {p["name"]: p["schema"] for p in op["parameters"] if p["in"] == "query"}

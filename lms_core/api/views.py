@@ -142,8 +142,9 @@ def parse_query(schemas: dict[str, dict], args) -> dict:
 
 def query_args() -> dict:
     """The query parameters of the current request, read by the rules of its operation in the
-    OpenAPI document (the operation id is the view's name)."""
-    return parse_query(spec.query_schema(request.endpoint.rsplit(".", 1)[-1]), request.args)
+    OpenAPI document (the operation id is the endpoint without ``api.``: the view's name, or
+    ``<blueprint>.<view>`` for a plugin's API blueprint)."""
+    return parse_query(spec.query_schema(request.endpoint.split(".", 1)[1]), request.args)
 
 
 _CODE = _pattern(spec.CODE_PATTERN)

@@ -12,11 +12,27 @@ class RecommendationPlugin(LmsPlugin):
     name = "recommendation"
     requires = ("competency",)
     models = "plugins.recommendation.models"
+    default_settings = {"RECOMMENDATION_PATH_HOURS_PER_WEEK": 4}
 
     def blueprints(self):
         from plugins.recommendation.blueprint import bp
 
         return [bp]
+
+    def api_blueprints(self):
+        from plugins.recommendation.api import bp
+
+        return [bp]
+
+    def api_paths(self):
+        from plugins.recommendation.api import PATHS
+
+        return PATHS
+
+    def api_schemas(self):
+        from plugins.recommendation.api import SCHEMAS
+
+        return SCHEMAS
 
     def cli_commands(self):
         from plugins.recommendation.cli import recommend_cli
@@ -30,6 +46,11 @@ class RecommendationPlugin(LmsPlugin):
 
     def nav_items(self):
         return [NavItem("recommendation.home", _l("Recommended"), (), 35)]
+
+    def template_hooks(self):
+        from plugins.recommendation import controllers
+
+        return {"dashboard": controllers.dashboard_panel, "unit-page": controllers.unit_page_panel}
 
 
 plugin = RecommendationPlugin()

@@ -117,19 +117,24 @@ def score(candidates: list[Candidate], *, position: str | None,
 
 def diversify(items: list[Recommendation], k: int, lam: float = MMR_LAMBDA
               ) -> list[Recommendation]:
-    """The ``k`` items chosen by maximal marginal relevance over covered gaps."""
+    """The ``k`` items chosen by maximal marginal relevance over covered gaps. Each item's
+    largest overlap with the chosen ones is updated as items are chosen: ``k × n`` steps,
+    not ``k² × n`` (an officer may have a few hundred candidates)."""
     left = sorted(items, key=lambda r: -r.score)
+    covers = [set(r.covers) for r in left]
+    overlap = [0.0] * len(left)
+    alive = list(range(len(left)))
     chosen: list[Recommendation] = []
-    while left and len(chosen) < k:
-        def mmr(r: Recommendation) -> float:
-            mine = set(r.covers)
-            overlap = max((len(mine & set(s.covers)) / len(mine | set(s.covers))
-                           for s in chosen), default=0.0)
-            return lam * r.score - (1 - lam) * overlap
-
-        best = max(left, key=mmr)  # the first of equals: the higher score, as sorted
-        chosen.append(best)
-        left.remove(best)
+    while alive and len(chosen) < k:
+        # The first of equals: the higher score, as sorted.
+        best = max(alive, key=lambda i: lam * left[i].score - (1 - lam) * overlap[i])
+        chosen.append(left[best])
+        alive.remove(best)
+        mine = covers[best]
+        for i in alive:
+            union = len(covers[i] | mine)
+            if union:
+                overlap[i] = max(overlap[i], len(covers[i] & mine) / union)
     return chosen
 
 

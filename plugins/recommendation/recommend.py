@@ -1,9 +1,17 @@
-"""Recommendations for one officer, from the database: candidates, models, ranking, reasons,
-and the fallbacks (no position, no gaps, no trained model), each of which the result says.
+"""Recommendations for one officer, or for many in a batch, from the database: candidates,
+models, ranking, reasons, and the fallbacks (no position, no gaps, no trained model, a stored
+model that no longer loads), each of which the result says.
+
+What every officer's list shares (the catalogue, the models, the competency names, the
+courses' popularity) is read once into a :class:`Context`; :func:`recommend_for` makes one
+for a single officer, :func:`recommend_many` shares one across a batch. Per officer: the
+current position, the gap rows, the enrolments and the pending rating requests (four
+queries), then the ranking in memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +21,7 @@ from flask_babel import gettext as _
 from lms_core.courses import catalogue
 from lms_core.errors import UserError
 from lms_core.extensions import db
+from lms_core.organisation import queries as org
 from plugins.recommendation import candidates as C
 from plugins.recommendation import effect_model, ranking, store, text_model
 
@@ -53,21 +62,110 @@ def check_k(value) -> int:
     return k
 
 
-def popular_courses(position, k: int, exclude: set[str]) -> list[C.CourseFacts]:
-    """The published courses most often taken, those targeting ``position`` first."""
-    from lms_core.courses.models import Enrolment  # READ ONLY: no public count exists
+# -- what a batch shares --------------------------------------------------------------------------
+@dataclass
+class Context:
+    """The catalogue, the stored models and the names, read once for many officers."""
 
-    counts = dict(db.session.execute(sa.select(Enrolment.course_id, sa.func.count())
-                                     .group_by(Enrolment.course_id)).all())
-    targeted = set()
-    if position is not None:
-        targeted = {v.course.code for v in catalogue.search_courses(
-            position=position.code, per_page=1_000_000).versions}
-    everything = catalogue.search_courses(per_page=1_000_000).versions
-    ordered = sorted(everything, key=lambda v: (v.course.code not in targeted,
-                                                -counts.get(v.course_id, 0), v.course.code))
-    return [C.CourseFacts(v.course.code, v.title_vi, title_en=v.title_en)
-            for v in ordered if v.course.code not in exclude][:k]
+    #: The published courses (:class:`candidates.Catalogue`).
+    catalogue: C.Catalogue
+    text: text_model.TextModel | None
+    effect: effect_model.EffectModel | None
+    text_version: int | None
+    effect_version: int | None
+    #: ``none`` (never trained), ``unloadable`` (stored by an incompatible version),
+    #: ``untrained`` (too little history) or ``trained``.
+    effect_state: str
+    names: dict[str, str]
+    today: date
+    _popularity: dict[int, int] | None = None
+    _targeted: dict[str, set[str]] = field(default_factory=dict)
+    _positions: dict[int, object] | None = None
+
+    def position(self, position_id: int):
+        """The job position with this id (all positions read once)."""
+        if self._positions is None:
+            self._positions = {p.id: p for p in org.positions(active_only=False)}
+        return self._positions.get(position_id)
+
+    @property
+    def facts(self) -> dict[str, C.CourseFacts]:
+        """``code -> CourseFacts`` of the published courses."""
+        return self.catalogue.facts
+
+    @property
+    def codes_by_id(self) -> dict[int, str]:
+        return self.catalogue.codes_by_id
+
+    def similarity(self, course: C.CourseFacts, competency_code: str) -> float:
+        return self.text.similarity(course, competency_code) if self.text is not None else 0.0
+
+    def popularity(self) -> dict[int, int]:
+        """``course id -> enrolments``, counted once."""
+        if self._popularity is None:
+            from lms_core.courses.models import Enrolment  # READ ONLY: no public count exists
+
+            self._popularity = dict(db.session.execute(
+                sa.select(Enrolment.course_id, sa.func.count())
+                .group_by(Enrolment.course_id)).all())
+        return self._popularity
+
+    def targeted(self, position) -> set[str]:
+        """Codes of the published courses meant for ``position`` (its code)."""
+        if position is None:
+            return set()
+        if position.code not in self._targeted:
+            self._targeted[position.code] = {v.course.code for v in catalogue.search_courses(
+                position=position.code, per_page=1_000_000).versions}
+        return self._targeted[position.code]
+
+
+def _effect_state() -> tuple[effect_model.EffectModel | None, int | None, str]:
+    found = store.load("effect")
+    if found is not None:
+        obj, row = found
+        return obj, row.version, "trained" if obj.trained else "untrained"
+    if store.latest_row("effect") is not None:
+        return None, None, "unloadable"
+    return None, None, "none"
+
+
+def cached_catalogue() -> C.Catalogue:
+    """The catalogue snapshot, kept per app and read again only when a course was published
+    or archived since (:func:`candidates.catalogue_key`, one aggregate query): building it
+    costs about half a second at 1,000 courses, checking it a millisecond."""
+    from flask import current_app
+
+    key = C.catalogue_key()
+    cached = current_app.extensions.get("recommendation_catalogue")
+    if cached is None or cached[0] != key:
+        cached = (key, C.catalogue_snapshot())
+        current_app.extensions["recommendation_catalogue"] = cached
+    return cached[1]
+
+
+def context(*, today: date | None = None, fresh: bool = False) -> Context:
+    """Read what every officer's recommendations share (see :class:`Context`); ``fresh``
+    reads the catalogue again rather than from the app's snapshot."""
+    text = store.load("text")
+    effect, effect_version, state = _effect_state()
+    return Context(C.catalogue_snapshot() if fresh else cached_catalogue(),
+                   text[0] if text else None, effect,
+                   text[1].version if text else None, effect_version, state,
+                   competency_names(), today or catalogue.local_today())
+
+
+# -- reading the platform -------------------------------------------------------------------------
+def popular_courses(position, k: int, exclude: set[str], ctx: Context | None = None
+                    ) -> list[C.CourseFacts]:
+    """The published courses most often taken, those targeting ``position`` first."""
+    ctx = ctx or context()
+    counts = ctx.popularity()
+    targeted = ctx.targeted(position)
+    ids = ctx.catalogue.ids
+    ordered = sorted(ctx.facts.values(), key=lambda f: (
+        f.code not in targeted, -counts.get(ids[f.code], 0), f.code))
+    return [f for f in ordered if f.code not in exclude][:k]
 
 
 def due_dates(user) -> dict[str, date]:
@@ -90,60 +188,73 @@ def competency_names() -> dict[str, str]:
     return {code: localized(node) for code, node in frameworks.competency_index().items()}
 
 
-def recommend_for(user, k=K_DEFAULT) -> Result:
-    """The top ``k`` courses for ``user`` with reasons (see ``ranking.py``)."""
+def model_notes(ctx: Context) -> list[str]:
+    """What the officer should know about the effect model behind the ranking."""
+    if ctx.effect_state == "none":
+        return [_("No trained effect model yet: courses are ranked by the competencies they "
+                  "declare.")]
+    if ctx.effect_state == "unloadable":
+        return [_("The stored effect model was made by an incompatible version and is not "
+                  "used: courses are ranked by the competencies they declare until it is "
+                  "retrained (every night, or with lms recommend train).")]
+    if ctx.effect_state == "untrained":
+        return [_("Too little history to learn course effects yet: courses are ranked by "
+                  "the competencies they declare.")]
+    return []
+
+
+# -- recommending ---------------------------------------------------------------------------------
+def recommend_for(user, k=K_DEFAULT, ctx: Context | None = None) -> Result:
+    """The top ``k`` courses for ``user`` with reasons (see ``ranking.py``). Raises
+    :class:`UserError` when ``k`` is not a whole number from 1 to :data:`K_MAX`."""
     k = check_k(k)
-    result = Result(user, k)
-    position = catalogue.current_position(user)
-    courses = C.published_courses()
-    taken = C.taken_codes(user, [v.course_id for _f, v in courses.values()])
+    ctx = ctx or context()
+    result = Result(user, k, text_version=ctx.text_version,
+                    effect_version=ctx.effect_version)
+    gaps, position_id = C.officer_gaps_and_position(user)
+    # The gap rows name the position (one query less per officer in a batch).
+    position = ctx.position(position_id) if position_id is not None \
+        else catalogue.current_position(user)
+    mine = C.enrolled(user, ctx.codes_by_id)
     if position is None:
         result.status = "no_position"
         result.notes.append(_("You hold no job position, so there are no competency gaps to "
                               "close: here are the most followed courses."))
-        result.popular = popular_courses(None, k, taken)
+        result.popular = popular_courses(None, k, mine.taken, ctx)
         return result
-    gaps = C.officer_gaps(user)
     if not any(g.size > 0 for g in gaps):
         result.status = "no_gaps"
         result.notes.append(_("You have no competency gaps against your position: here are "
                               "the courses most followed for your position."))
-        result.popular = popular_courses(position, k, taken)
+        result.popular = popular_courses(position, k, mine.taken, ctx)
         return result
-    found = C.for_officer(user, courses, gaps)
+    found = C.for_officer(user, ctx.facts, gaps, mine=mine)
     if not found:
         result.status = "no_candidates"
         result.notes.append(_("No course in the catalogue fits your gaps yet: here are the "
                               "courses most followed for your position."))
-        result.popular = popular_courses(position, k, taken)
+        result.popular = popular_courses(position, k, mine.taken, ctx)
         return result
-
-    text = store.load("text")
-    effect = store.load("effect")
-    result.text_version = text[1].version if text else None
-    result.effect_version = effect[1].version if effect else None
-    text_obj: text_model.TextModel | None = text[0] if text else None
-    effect_obj: effect_model.EffectModel | None = effect[0] if effect else None
-    if effect_obj is None:
-        result.notes.append(_("No trained effect model yet: courses are ranked by the "
-                              "competencies they declare."))
-    elif not effect_obj.trained:
-        result.notes.append(_("Too little history to learn course effects yet: courses are "
-                              "ranked by the competencies they declare."))
-
-    def sim(course, comp):
-        return text_obj.similarity(course, comp) if text_obj is not None else 0.0
-
+    result.notes += model_notes(ctx)
     due = due_dates(user)
-    today = catalogue.local_today()
-    result.items = ranking.rank(found, k, position=position.code, effect=effect_obj,
-                                text_sim=sim, due=due, today=today)
-    names = competency_names()
+    result.items = ranking.rank(found, k, position=position.code, effect=ctx.effect,
+                                text_sim=ctx.similarity, due=due, today=ctx.today)
     for rec in result.items:
-        rec.reasons = ranking.explain(rec, names, due=due)
+        rec.reasons = ranking.explain(rec, ctx.names, due=due)
     return result
 
 
+def recommend_many(users: Iterable, k=K_DEFAULT, ctx: Context | None = None
+                   ) -> Iterator[Result]:
+    """:func:`recommend_for` of each of ``users``, sharing one :class:`Context` (a batch:
+    the catalogue and the models are read once)."""
+    k = check_k(k)
+    ctx = ctx or context()
+    for user in users:
+        yield recommend_for(user, k, ctx)
+
+
+# -- training -------------------------------------------------------------------------------------
 def train_all() -> dict:
     """Retrain the text and effect models and store them. Flushes. Returns a summary."""
     text_row = text_model.train()

@@ -19,6 +19,7 @@ import joblib
 import sklearn
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy import orm as so
 
 from lms_core.extensions import db
 from plugins.recommendation.models import MODEL_FORMAT, MODEL_KINDS, TrainedModel
@@ -69,12 +70,14 @@ def load(kind: str) -> tuple[Any, TrainedModel] | None:
         .order_by(TrainedModel.version.desc()).limit(1))
     if newest_id is None:
         return None
+    # The row without its blob (megabytes): the blob is read only when not cached.
+    row = db.session.get(TrainedModel, newest_id, options=[so.defer(TrainedModel.blob)])
     cached = _cache().get(kind)
     if cached is not None and cached[0] == newest_id:
-        return cached[1], db.session.get(TrainedModel, newest_id)
-    row = db.session.get(TrainedModel, newest_id)
+        return cached[1], row
     try:
-        obj = loads(row.blob)
+        obj = loads(db.session.scalar(sa.select(TrainedModel.blob).where(
+            TrainedModel.id == newest_id)))
     except Exception:  # an incompatible pickle: fall back, retrain later, never crash
         log.warning("recommendation: the %s model v%s does not load; ignored", kind,
                     row.version, exc_info=True)

@@ -502,20 +502,50 @@ PLUGIN_TABLE: dict[str, dict[tuple[str, str], list[Case]]] = {
     "recommendation": {("recommendation.home", "GET"): [C("/recommendation/", logged_in(200))]},
 }
 
-# Recommendation (plugins/recommendation/controllers.py): the JSON list of an officer for the
-# officer, the heads of the officer's unit and HR; tag suggestions for authors and HR (the
-# world holds no suggestion: a decision on an unknown one is 404 to whoever may decide).
+# Recommendation (plugins/recommendation/controllers.py, api.py): the JSON list of an officer
+# (GET /api/v1/officers/<code>/recommendations) for the officer, the heads of the officer's
+# unit and HR, 401 for anonymous callers; its first address redirects there for anyone. Tag
+# suggestions for authors and HR (the world holds no suggestion: a decision on an unknown one
+# is 404 to whoever may decide). The learning path is the logged-in person's own; the world's
+# position requires nothing, so there is no path and accepting it is refused (nothing
+# changes). A unit's plan for the year: heads of the unit (or above) and HR; an empty
+# assignment form is refused with a message, nothing assigned.
+_RECO_API = "/api/v1/officers/{officer}/recommendations"
+_RECO_PLAN = "/recommendation/units/{unit}/plan"
+_RECO_UNITS = [
+    ("{unit_a}", E(LOGIN, 403, 403, 200, 403, 200)),
+    ("{unit_b}", E(LOGIN, 403, 403, 403, 200, 200)),
+    ("{root}", E(LOGIN, 403, 403, 403, 403, 200)),
+    ("NO-SUCH-UNIT", E(LOGIN, 403, 403, 404, 404, 404)),
+]
 PLUGIN_TABLE["recommendation"].update({
     ("recommendation.api_officer", "GET"): [
-        C("/recommendation/api/officers/{officer}", E(LOGIN, 200, 403, 200, 403, 200)),
-        C("/recommendation/api/officers/{officer_b}", E(LOGIN, 403, 403, 403, 200, 200)),
-        C("/recommendation/api/officers/NOBODY", E(LOGIN, 404, 404, 404, 404, 404)),
-        C("/recommendation/api/officers/{officer}?k=0", E(LOGIN, 400, 403, 400, 403, 400)),
+        C("/recommendation/api/officers/{officer}", public(Expect(308, _RECO_API))),
+        C("/recommendation/api/officers/NOBODY",
+          public(Expect(308, "/api/v1/officers/NOBODY/recommendations")))],
+    ("api.recommendation.officer_recommendations", "GET"): [
+        C(_RECO_API, E(401, 200, 403, 200, 403, 200)),
+        C("/api/v1/officers/{officer_b}/recommendations", E(401, 403, 403, 403, 200, 200)),
+        C("/api/v1/officers/NOBODY/recommendations", E(401, 404, 404, 404, 404, 404)),
+        C(_RECO_API + "?k=0", E(401, 400, 403, 400, 403, 400)),
     ],
     ("recommendation.suggestions", "GET"): [
         C("/recommendation/suggestions", E(LOGIN, 403, 200, 403, 403, 200))],
     ("recommendation.decide", "POST"): [
         C("/recommendation/suggestions/999999/accept", E(LOGIN, 403, 404, 403, 403, 404), {})],
+    ("recommendation.path", "GET"): [C("/recommendation/path", logged_in(200))],
+    ("recommendation.accept_path", "POST"): [
+        C("/recommendation/path/accept", logged_in(away("/recommendation/path")), {})],
+    ("recommendation.unit_plan", "GET"): [
+        C(_RECO_PLAN.format(unit=unit), expect) for unit, expect in _RECO_UNITS],
+    ("recommendation.unit_plan_xlsx", "GET"): [
+        C(_RECO_PLAN.format(unit=unit) + ".xlsx", expect) for unit, expect in _RECO_UNITS],
+    ("recommendation.unit_plan_assign", "POST"): [
+        C(_RECO_PLAN.format(unit="{unit_a}") + "/assign",
+          E(LOGIN, 403, 403, away(_RECO_PLAN.format(unit="{unit_a}")), 403,
+            away(_RECO_PLAN.format(unit="{unit_a}"))), {}),
+        C(_RECO_PLAN.format(unit="NO-SUCH-UNIT") + "/assign",
+          E(LOGIN, 403, 403, 404, 404, 404), {})],
 })
 
 # Competency: the officer's profile, unit heatmaps and training needs (profile_views.py).
@@ -728,6 +758,8 @@ PLUGIN_TABLE["competency"].update({
     ("competency.effect_index", "GET"): [C("/competency/effect", _EFFECT),
                                          C("/competency/effect?sort=gain&order=asc", _EFFECT)],
     ("competency.effect_csv", "GET"): [C("/competency/effect.csv", _EFFECT)],
+    ("competency.effect_refresh", "POST"): [
+        C("/competency/effect/refresh", hr_only(to("/competency/effect")), {})],
     ("competency.effect_course", "GET"): [
         C("/competency/effect/TEST-102", _EFFECT),
         C("/competency/effect/NOPE-999", E(LOGIN, 403, 404, 403, 403, 404))],

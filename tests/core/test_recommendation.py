@@ -281,23 +281,41 @@ def test_an_officer_without_a_position_is_told_and_offered_popular_courses(world
 
 
 def test_the_api_answers_the_officer_their_head_and_hr_only(world, client, auth):
-    """200 with course codes for the officer, the head of the unit and HR; 403 for the head
-    of another unit; 404 for an unknown code; 400 for k out of range."""
-    url = "/recommendation/api/officers/an"
+    """GET /api/v1/officers/<code>/recommendations: 200 with course codes for the officer, the
+    head of the unit and HR; 403 for the head of another unit; 404 for an unknown code; 400
+    for k out of range; 401 when not logged in; errors in the API's format."""
+    url = "/api/v1/officers/an/recommendations"
+    assert client.get(url).status_code == 401
     for who, status in (("an", 200), ("truong-a", 200), ("quantri", 200), ("truong-b", 403)):
         auth.login(who)
         response = client.get(url + "?k=2")
         assert response.status_code == status, who
+        assert response.mimetype == "application/json"
         if status == 200:
             body = response.get_json()
             assert body["k"] == 2 and len(body["recommendations"]) == 2
             assert all(r["reasons"] for r in body["recommendations"])
         auth.logout()
     auth.login("an")
-    assert client.get("/recommendation/api/officers/NOBODY").status_code == 404
+    missing = client.get("/api/v1/officers/NOBODY/recommendations")
+    assert missing.status_code == 404 and missing.get_json()["error"] == 404
     for bad in ("0", "51", "abc"):
         response = client.get(f"{url}?k={bad}")
-        assert response.status_code == 400 and "error" in response.get_json()
+        body = response.get_json()
+        assert response.status_code == 400 and body["error"] == 400
+        assert "k" in body["message"]
+    assert client.get(url).get_json()["k"] == 10
+
+
+def test_the_first_address_of_the_list_redirects_to_the_api(world, client, auth):
+    """/recommendation/api/officers/<code>?k=2 is a permanent redirect to the API's address,
+    query kept; followed, it answers the same."""
+    auth.login("an")
+    response = client.get("/recommendation/api/officers/an?k=2")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/api/v1/officers/an/recommendations?k=2")
+    followed = client.get("/recommendation/api/officers/an?k=2", follow_redirects=True)
+    assert followed.status_code == 200 and followed.get_json()["k"] == 2
 
 
 def test_train_then_recommend_from_the_command_line(world, runner):
