@@ -182,14 +182,22 @@ def statements(spec: dict, rng: random.Random) -> bytes:
     return json.dumps(batch).encode()
 
 
+def logged_in(port: int, username: str, results) -> Client | None:
+    """A client logged in as ``username``; None (and a login error counted) when it fails."""
+    client = Client(port)
+    try:
+        client.login(username)
+    except Exception as exc:  # noqa: BLE001 - counted as an error of the run
+        results["login"].append((0.0, f"{exc}"))
+        return None
+    return client
+
+
 def reviewer(port: int, spec: dict, deadline: float, results, seed: int) -> None:
     """A unit head (or HR) going over the campaign's pages."""
     rng = random.Random(seed)
-    client = Client(port)
-    try:
-        client.login(spec["username"])
-    except Exception as exc:  # noqa: BLE001 - counted as an error of the run
-        results["login"].append((0.0, f"{exc}"))
+    client = logged_in(port, spec["username"], results)
+    if client is None:
         return
     pages = {"emulation": "/emulation/",
              "unit_ranking": f"/emulation/units/{spec['unit']}?period=2025",
@@ -219,11 +227,8 @@ def virtual_user(port: int, spec: dict, deadline: float, results, seed: int,
         reviewer(port, spec, deadline, results, seed)
         return
     rng = random.Random(seed)
-    client = Client(port)
-    try:
-        client.login(spec["username"])
-    except Exception as exc:  # noqa: BLE001 - counted as an error of the run
-        results["login"].append((0.0, f"{exc}"))
+    client = logged_in(port, spec["username"], results)
+    if client is None:
         return
     content = Client(port)  # outside content: no session cookie, HTTP Basic
     beat = {"url": None, "token": None, "seq": 0}

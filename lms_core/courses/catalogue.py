@@ -323,6 +323,17 @@ def parse_codes(text: str | None) -> list[str]:
     return list(dict.fromkeys(c.upper() for c in re.split(r"[\s,;]+", text or "") if c))
 
 
+def _check_assignable(course: Course, due_on: date | None) -> None:
+    """Refuse (:class:`UserError`) an assignment of an unpublished course, or without a due
+    date, or due in the past."""
+    if course.published_version is None:
+        raise UserError(_("This course is not open for enrolment."))
+    if due_on is None:
+        raise UserError(_("Give the due date."), field="due_on")
+    if due_on < local_today():
+        raise UserError(_("The due date is in the past."), field="due_on")
+
+
 def assign_course(course: Course, actor, *, due_on: date | None, unit=None,
                   codes: list[str] = ()) -> AssignmentResult:
     """Assign ``course`` to the officers currently assigned in ``unit``'s subtree and/or to
@@ -339,12 +350,7 @@ def assign_course(course: Course, actor, *, due_on: date | None, unit=None,
     from lms_core.identity.access import visible_unit_ids
     from lms_core.identity.models import User
 
-    if course.published_version is None:
-        raise UserError(_("This course is not open for enrolment."))
-    if due_on is None:
-        raise UserError(_("Give the due date."), field="due_on")
-    if due_on < local_today():
-        raise UserError(_("The due date is in the past."), field="due_on")
+    _check_assignable(course, due_on)
     codes = list(codes or [])
     if unit is None and not codes:
         raise UserError(_("Choose a unit or paste personnel codes."))
@@ -402,12 +408,7 @@ def assign_to_self(user, course: Course, *, due_on: date | None):
     when the course is not published, the due date is missing or past, the account is
     deactivated or the course is already completed. A course the officer already follows
     becomes assigned, with the new due date."""
-    if course.published_version is None:
-        raise UserError(_("This course is not open for enrolment."))
-    if due_on is None:
-        raise UserError(_("Give the due date."), field="due_on")
-    if due_on < local_today():
-        raise UserError(_("The due date is in the past."), field="due_on")
+    _check_assignable(course, due_on)
     if not user.active:
         raise UserError(_("The account is deactivated."))
     existing = delivery.enrolment_of(user, course)
