@@ -7,8 +7,8 @@ heatmap and training-needs pages of the largest unit.
 
 Builds a fresh SQLite database in a temporary folder (`lms db upgrade`, `lms demo load
 --officers N`: the organisation, the competency framework and position profiles, and the
-demo history of evidence; `lms content import content --publish`: the shipped courses, which
-the training-needs report lists), then:
+demo history of evidence, and the shipped courses, which the training-needs report lists),
+then:
 
 - recompute: times ``gaps.recompute_all()`` (every officer's gap rows deleted and inserted
   again from the requirements, current assignments and levels), ``--rounds`` times, and once
@@ -70,8 +70,7 @@ def main() -> int:
         summary = ""
         for command in (["db", "upgrade"],
                         ["demo", "load", "--officers", str(args.officers), "--seed",
-                         str(args.seed)],
-                        ["content", "import", str(ROOT / "content"), "--publish"]):
+                         str(args.seed)]):
             done = subprocess.run([lms, *command], env=env, check=True,  # noqa: S603
                                   capture_output=True, text=True)
             summary = next((line for line in done.stdout.splitlines()

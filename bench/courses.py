@@ -116,8 +116,7 @@ def main() -> int:
                             "LMS_INSTANCE_PATH": tmp, "LMS_CONFIG": "development",
                             "LMS_LOG_LEVEL": "WARNING"}
         os.environ.update(env)
-        for command in (["db", "upgrade"], ["demo", "load", "--officers", str(args.officers)],
-                        ["content", "import", str(ROOT / "content"), "--publish"]):
+        for command in (["db", "upgrade"], ["demo", "load", "--officers", str(args.officers)]):
             subprocess.run([lms, *command], env=env, check=True, capture_output=True)  # noqa: S603
         from lms_core import create_app
 

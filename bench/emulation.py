@@ -10,10 +10,10 @@ SQL aggregate pass over the same statements (the floor), and the incremental upd
 
 Builds a fresh SQLite database in a temporary folder (or ``--workdir``): ``lms db upgrade``;
 ``lms demo load --officers N`` with the competency plugin only (``LMS_PLUGINS=competency``:
-the organisation with its 2025 restructuring, positions, the competency framework and its
+the organisation with its 2025 restructuring, positions, the shipped courses, whose tags the
+law, digital-skills and professional indicators filter on, the competency framework and its
 demo evidence, but not the emulation demo's own history); the campaign, the demo rules and
-clusters (``plugins.emulation.demo_rules``); ``lms content import content --publish`` (the
-shipped courses, whose tags the law, digital-skills and professional indicators filter on).
+clusters (``plugins.emulation.demo_rules``).
 Then ``--statements`` statements dated in 2025 are written straight into ``xapi_statements``,
 distributed like the demo history (``plugins/emulation/demo_history.py``: the same officers'
 diligence and pace, units' culture, calendar of seasons, Tết and weekends, the same study
@@ -185,7 +185,6 @@ def build(args, lms: Path, env: dict) -> None:
     run_lms(lms, env, "db", "upgrade")
     run_lms(lms, env | {"LMS_PLUGINS": "competency"}, "demo", "load", "--officers",
             str(args.officers), "--seed", str(args.seed))
-    run_lms(lms, env, "content", "import", str(ROOT / "content"), "--publish")
     print(f"organisation, competency demo and courses in {time.perf_counter() - started:.0f} s")
     app = create_app("development")
     with app.app_context():

@@ -3,9 +3,12 @@
 
     .venv/bin/python bench/load.py --db sqlite             # 20,000-officer demo, 60 s
     .venv/bin/python bench/load.py --db postgres --users 40 --duration 60
+    .venv/bin/python bench/load.py --db sqlite --workdir /var/tmp/load-sqlite
+        # keeps the database (and, on PostgreSQL, the server's data folder) and the users'
+        # plan there, and reuses them on the next run: the load alone, on a quiet machine
 
 Builds a fresh database in a temporary folder (`lms db upgrade`, `lms demo load --officers N`
-with its learning history, the shipped courses, two enrolments per virtual user, an LRS client),
+with the shipped courses and its learning history, two enrolments per virtual user, an LRS client),
 starts gunicorn with gunicorn.conf.py on 127.0.0.1 and a free port, then runs virtual users
 (threads, each logged in through the login form) for the given duration. Officers loop over a
 weighted mix:
@@ -21,7 +24,8 @@ rows of the report; skipped when the emulation plugin is disabled).
 
 There is no think time (a worst case: every user is always waiting on the server). Prints the
 throughput, and per page the count, p50/p95/p99 latency and errors (any status >= 400, or a
-failed connection). Only 127.0.0.1 is contacted; the run stops by itself.
+failed connection). Only 127.0.0.1 is contacted; the run stops by itself. PostgreSQL runs
+with its default durability (fsync, synchronous commit), as in production.
 """
 
 from __future__ import annotations
@@ -120,7 +124,6 @@ def prepare(env: dict, officers: int, users: int, seed: int) -> tuple[list[dict]
     for a reviewer; and the LRS client's HTTP Basic header."""
     lms(env, "db", "upgrade")
     lms(env, "demo", "load", "--officers", str(officers))
-    lms(env, "content", "import", str(ROOT / "content"), "--publish")
     os.environ.update(env)
     import sqlalchemy as sa
 
@@ -281,9 +284,15 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--workdir", type=Path, help="keep the prepared database and plan here "
+                        "and reuse them on the next run (same --db, --officers and --users)")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="lms-load-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="lms-load-") as scratch:
+        tmp = str(args.workdir or scratch)
+        Path(tmp).mkdir(parents=True, exist_ok=True)
+        saved = Path(tmp, f"plan-{args.db}-{args.officers}-{args.users}.json")
+        reuse = args.workdir is not None and saved.exists()
         server = None
         if args.db == "postgres":
             from tests.pgserver import PostgresServer, find_bindir
@@ -292,9 +301,10 @@ def main() -> int:
             if bindir is None:
                 print("PostgreSQL 15 server binaries not found", file=sys.stderr)
                 return 2
-            server = PostgresServer(bindir)
+            server = PostgresServer(bindir, root=Path(tmp, "pg") if args.workdir else None,
+                                    durable=True)
             server.start()
-            url = server.create_database("lms_load")
+            url = server.url("lms_load") if reuse else server.create_database("lms_load")
         else:
             url = f"sqlite:///{tmp}/lms.db"
         Path(tmp, "config.py").write_text("SESSION_COOKIE_SECURE = False\n")
@@ -304,7 +314,12 @@ def main() -> int:
         gunicorn = None
         try:
             started = time.perf_counter()
-            plan, xapi_headers = prepare(env, args.officers, args.users, args.seed)
+            if reuse:
+                plan, xapi_headers = json.loads(saved.read_text())
+            else:
+                plan, xapi_headers = prepare(env, args.officers, args.users, args.seed)
+                if args.workdir:
+                    saved.write_text(json.dumps([plan, xapi_headers]))
             setup_seconds = time.perf_counter() - started
             port = free_port()
             conf = ["-c", str(ROOT / "gunicorn.conf.py")] if (ROOT / "gunicorn.conf.py").exists() \
@@ -351,7 +366,8 @@ def main() -> int:
     errors = sum(1 for v in results.values() for _t, e in v if e is not None)
     print(f"database: {args.db}; {args.officers:,} officers; {len(plan)} virtual users "
           f"({reviewers} reviewers), no think "
-          f"time; gunicorn {args.workers} workers; {args.duration} s (setup {setup_seconds:.0f} s)")
+          f"time; gunicorn {args.workers} workers; {args.duration} s "
+          f"(setup {setup_seconds:.0f} s{', reused' if reuse else ''})")
     print(f"requests: {total:,}   throughput: {total / wall:,.1f} req/s   errors: {errors}")
     print(f"{'page':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for label in [label for label, _w in MIX] + list(REVIEW_PAGES) + ["login"]:

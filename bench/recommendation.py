@@ -9,7 +9,7 @@ courses, the latency of one officer's recommendations, and a batch over every of
 
 Builds a fresh SQLite database in a temporary folder (`lms db upgrade`, `lms demo load
 --officers N`: the organisation, the competency framework, position profiles, evidence and
-gaps; `lms content import content --publish`: the shipped courses), then adds in bulk:
+gaps, and the shipped courses), then adds in bulk:
 
 - ``--courses`` published courses, each declaring one to three competencies of the framework
   (those the positions require most often) at levels 1-3, 1 to 8 hours long, one in twenty
@@ -75,8 +75,7 @@ def setup(args, tmp: str) -> dict:
                         "LMS_LOG_LEVEL": "WARNING"}
     os.environ.update(env)
     for command in (["db", "upgrade"],
-                    ["demo", "load", "--officers", str(args.officers), "--seed", str(args.seed)],
-                    ["content", "import", str(ROOT / "content"), "--publish"]):
+                    ["demo", "load", "--officers", str(args.officers), "--seed", str(args.seed)]):
         subprocess.run([lms, *command], env=env, check=True,  # noqa: S603
                        capture_output=True, text=True)
     return env

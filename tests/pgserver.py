@@ -24,13 +24,19 @@ def find_bindir() -> Path | None:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path):
+    """A throw-away PostgreSQL server on a Unix socket. ``root`` keeps its data in a folder
+    of one's own (reused by the next start, and kept by :meth:`stop`); ``durable`` keeps
+    PostgreSQL's default fsync and synchronous commit (for benchmarks; tests turn them off)."""
+
+    def __init__(self, bindir: Path, root: Path | None = None, durable: bool = False):
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="lms-pg-"))
+        self.keep = root is not None
+        self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="lms-pg-"))
         self.data = self.root / "data"
         self.sock = self.root / "sock"
         self.port = 55000 + os.getpid() % 1000
         self.as_root = os.geteuid() == 0
+        self.durable = durable
 
     def _run(self, *args: str) -> subprocess.CompletedProcess:
         cmd = [str(self.bindir / args[0]), *args[1:]]
@@ -39,14 +45,17 @@ class PostgresServer:
         return subprocess.run(cmd, check=True, capture_output=True, text=True)  # noqa: S603
 
     def start(self) -> None:
-        self.sock.mkdir()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.sock.mkdir(exist_ok=True)
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
             shutil.chown(self.sock, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--no-locale", "--no-sync")
-        opts = (f"-k {self.sock} -p {self.port} -c listen_addresses='' -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+        if not (self.data / "PG_VERSION").exists():
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                      "-E", "UTF8", "--no-locale", "--no-sync")
+        opts = f"-k {self.sock} -p {self.port} -c listen_addresses='' -c max_connections=60"
+        if not self.durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "log"),
                   "-w", "-t", "60", "start")
 
@@ -65,4 +74,5 @@ class PostgresServer:
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+            if not self.keep:
+                shutil.rmtree(self.root, ignore_errors=True)

@@ -9,16 +9,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from lms_core.courses import operations as ops
 from lms_core.courses.models import Course
-from lms_core.courses.package import (
-    PackageError,
-    export_version,
-    import_package,
-    open_package,
-    package_dirs,
-)
-from lms_core.errors import UserError
+from lms_core.courses.package import PackageError, export_version, import_all
 from lms_core.extensions import db
 
 
@@ -42,55 +34,27 @@ def import_cmd(path: Path, publish: bool, dry_run: bool, if_missing: bool):
 
 @with_appcontext
 def _import(path: Path, *, publish: bool, dry_run: bool, if_missing: bool) -> None:
-    """Each package in its own savepoint, so a refused package leaves the others; a dry run
-    keeps them all until the end (a course can be checked against the prerequisites checked
-    before it) and then rolls everything back."""
     failures = 0
-    for package_path in package_dirs(path):
-        code = _peek_code(package_path)
-        exists = code and db.session.scalar(sa.select(Course.id).where(Course.code == code))
-        if if_missing and exists:
-            click.echo(f"{package_path.name}: {code} exists, skipped")
-            continue
-        savepoint = db.session.begin_nested()
-        try:
-            result = import_package(open_package(package_path))
-            if publish:
-                ops.publish(result.version)
-            savepoint.commit()
-        except UserError as exc:
-            savepoint.rollback()
+    for outcome in import_all(path, publish=publish, dry_run=dry_run, if_missing=if_missing):
+        name = outcome.path.name
+        if outcome.skipped:
+            click.echo(f"{name}: {outcome.code} exists, skipped")
+        elif outcome.error is not None:
             failures += 1
-            click.secho(f"{package_path.name}: refused, nothing imported", fg="red", err=True)
-            for problem in getattr(exc, "problems", None) or []:
-                click.echo(f"  {package_path.name}/{problem.where}: {problem.message}", err=True)
-            if not isinstance(exc, PackageError):
-                click.echo(f"  {exc}", err=True)
-            continue
-        version = result.version
-        state = "checked" if dry_run else ("published" if publish else "draft")
-        click.echo(f"{package_path.name}: {version.code} version {version.number} "
-                   f"({len(version.lessons)} lessons) {state}"
-                   + (", replacing the draft in progress" if result.replaced_draft else ""))
-        if not dry_run:
-            db.session.commit()
-    if dry_run:
-        db.session.rollback()
+            click.secho(f"{name}: refused, nothing imported", fg="red", err=True)
+            for problem in getattr(outcome.error, "problems", None) or []:
+                click.echo(f"  {name}/{problem.where}: {problem.message}", err=True)
+            if not isinstance(outcome.error, PackageError):
+                click.echo(f"  {outcome.error}", err=True)
+        else:
+            version = outcome.result.version
+            state = "checked" if dry_run else ("published" if publish else "draft")
+            click.echo(f"{name}: {version.code} version {version.number} "
+                       f"({len(version.lessons)} lessons) {state}"
+                       + (", replacing the draft in progress"
+                          if outcome.result.replaced_draft else ""))
     if failures:
         sys.exit(2)
-
-
-def _peek_code(package_path: Path) -> str | None:
-    import yaml
-
-    course_yaml = package_path / "course.yaml"
-    if not course_yaml.exists():
-        return None
-    try:
-        data = yaml.safe_load(course_yaml.read_text("utf-8"))
-    except yaml.YAMLError:
-        return None
-    return str(data.get("code", "")).upper() if isinstance(data, dict) else None
 
 
 @content_cli.command("export")

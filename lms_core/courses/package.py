@@ -42,6 +42,11 @@ FORMAT = 1
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 
 
+#: The courses shipped with the product (the repository's ``content/`` folder), which
+#: ``make run`` and ``lms demo load`` import and publish.
+SHIPPED_CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
 class PackageError(UserError):
     """A package with problems; nothing was imported. ``problems`` lists them all."""
 
@@ -449,6 +454,66 @@ def import_package(source: _Source, *, actor=None) -> ImportResult:
     db.session.add(version)
     db.session.flush()
     return ImportResult(version, created, replaced)
+
+
+class PackageOutcome:
+    """What :func:`import_all` did with one package: ``version`` imported (and published when
+    asked), ``skipped`` because the course exists, or ``error`` (nothing of it kept)."""
+
+    def __init__(self, path: Path, code: str | None, *, result: ImportResult | None = None,
+                 skipped: bool = False, error: UserError | None = None):
+        self.path = path
+        self.code = code
+        self.result = result
+        self.skipped = skipped
+        self.error = error
+
+
+def import_all(path: str | os.PathLike, *, publish: bool = False, dry_run: bool = False,
+               if_missing: bool = False, actor=None) -> list[PackageOutcome]:
+    """Import every package under ``path`` (see :func:`package_dirs`), each in its own
+    savepoint, so a refused package leaves the others. ``publish`` publishes each imported
+    version at once (the content shipped with the product); ``if_missing`` skips courses whose
+    code exists. Each imported package is committed, except in a dry run, which keeps them all
+    until the end (a course can be checked against the prerequisites checked before it) and
+    then rolls everything back."""
+    from lms_core.courses import operations as ops
+
+    outcomes = []
+    for package_path in package_dirs(path):
+        code = _peek_code(package_path)
+        if if_missing and code and db.session.scalar(
+                sa.select(Course.id).where(Course.code == code)):
+            outcomes.append(PackageOutcome(package_path, code, skipped=True))
+            continue
+        savepoint = db.session.begin_nested()
+        try:
+            result = import_package(open_package(package_path), actor=actor)
+            if publish:
+                ops.publish(result.version)
+            savepoint.commit()
+        except UserError as exc:
+            savepoint.rollback()
+            outcomes.append(PackageOutcome(package_path, code, error=exc))
+            continue
+        outcomes.append(PackageOutcome(package_path, code, result=result))
+        if not dry_run:
+            db.session.commit()
+    if dry_run:
+        db.session.rollback()
+    return outcomes
+
+
+def _peek_code(package_path: Path) -> str | None:
+    """The course code in a folder package's course.yaml, without reading the rest."""
+    course_yaml = package_path / "course.yaml"
+    if not course_yaml.exists():
+        return None
+    try:
+        data = yaml.safe_load(course_yaml.read_text("utf-8"))
+    except yaml.YAMLError:
+        return None
+    return str(data.get("code", "")).upper() if isinstance(data, dict) else None
 
 
 def package_dirs(path: str | os.PathLike) -> list[Path]:

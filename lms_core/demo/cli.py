@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from lms_core.courses.package import SHIPPED_CONTENT
 from lms_core.demo.loader import DEFAULT_OFFICERS, DEFAULT_SEED
 from lms_core.extensions import db
 
@@ -25,13 +27,19 @@ def demo_cli():
               help="Do nothing (and succeed) when the database already holds units or users.")
 @click.option("--reset", is_flag=True,
               help="First delete EVERY row of EVERY table (not only demo rows), then load.")
+@click.option("--content", "content", type=click.Path(file_okay=False, path_type=Path),
+              help="Course packages imported and published after the organisation, before the "
+              "plugins' history (default: the courses shipped in content/).")
+@click.option("--no-content", is_flag=True, help="Import no courses.")
 @with_appcontext
-def demo_load(officers, seed, if_empty, reset):
+def demo_load(officers, seed, if_empty, reset, content, no_content):
     """Load a believable Vietnam Customs organisation with its 2024–2025 history.
 
     The tree of 1 January 2024, the restructuring of 1 March 2025 (20 regional branches
     absorb the 35 provincial departments), the adjustment of 1 July 2025, officers with
-    Vietnamese names, rotations, and one demo account per role (see docs/demo.md).
+    Vietnamese names, rotations, and one demo account per role (see docs/demo.md). Then the
+    shipped courses, imported and published, so that the plugins' history (learning records,
+    scores) finds their tags and levels; then each plugin's demo data.
     """
     from lms_core.cli import fail
     from lms_core.demo import loader
@@ -59,6 +67,10 @@ def demo_load(officers, seed, if_empty, reset):
     try:
         result = loader.load_demo(officers=officers, seed=seed, progress=progress)
         db.session.commit()
+        if not no_content:
+            courses = _import_courses(content or SHIPPED_CONTENT)
+            click.echo(f"Courses: {courses} imported and published from "
+                       f"{content or SHIPPED_CONTENT}.")
         for plugin in loaded_plugins().values():
             summary = plugin.load_demo(seed)
             db.session.commit()
@@ -79,3 +91,21 @@ def demo_load(officers, seed, if_empty, reset):
         unit = loader.current_unit(account.username)
         path = [u.name_vi for u in q.ancestors(unit)[1:]] + [unit.name_vi]
         click.echo(f"  {account.username:<14}{roles:<28}{unit.code}: {' / '.join(path)}")
+
+
+def _import_courses(path: Path) -> int:
+    """Import and publish the course packages under ``path`` (skipping courses that exist);
+    any refused package stops the load with its problems."""
+    from lms_core.courses.package import import_all
+    from lms_core.errors import UserError
+
+    if not path.is_dir():
+        raise UserError(f"no course folder {path}")
+    outcomes = import_all(path, publish=True, if_missing=True)
+    refused = [o for o in outcomes if o.error is not None]
+    if refused:
+        problems = "; ".join(f"{o.path.name}: " + (", ".join(
+            f"{p.where}: {p.message}" for p in getattr(o.error, "problems", None) or [])
+            or str(o.error)) for o in refused)
+        raise UserError(f"course packages refused: {problems}")
+    return sum(1 for o in outcomes if o.result is not None)

@@ -342,12 +342,16 @@ def reset_database() -> list[str]:
     meta = sa.MetaData()
     meta.reflect(bind=db.session.connection())
     ordered = sa.schema.sort_tables_and_constraints(meta.tables.values())
-    # Keys that form a cycle (courses <-> course_versions) are cleared first.
-    for table, constraints in ordered:
-        if table is None:
-            for fk in constraints:
-                db.session.execute(fk.parent.update().values(
-                    {col.name: None for col in fk.columns}))
+    # Tables whose keys form a cycle (courses <-> course_versions): their nullable keys into
+    # one another are cleared first (whichever key the sort chose to break may be NOT NULL).
+    cyclic = [fk for table, constraints in ordered if table is None for fk in constraints]
+    in_cycle = {fk.parent.name for fk in cyclic} | {fk.referred_table.name for fk in cyclic}
+    for name in sorted(in_cycle):
+        table = meta.tables[name]
+        nullable = {col.name: None for fk in table.foreign_key_constraints
+                    if fk.referred_table.name in in_cycle for col in fk.columns if col.nullable}
+        if nullable:
+            db.session.execute(table.update().values(nullable))
     emptied = []
     for table, _constraints in reversed(ordered):
         if table is None or table.name == "alembic_version":

@@ -7,21 +7,20 @@ day is the same whatever day it is loaded):
 
 - **Study through the LRS**, as the course player records it, for the shipped courses
   (``content/*/course.yaml``, read for their lessons, titles, minutes and completion rule;
-  the course rows are imported later by ``lms content import``, so statements refer to the
-  courses by activity id only): an ``experienced`` statement per study session on a lesson,
-  with the verified seconds the player counts (visible, active time, never more than
-  ``LMS_STUDY_CAP_FACTOR`` times the lesson's minutes), ``progressed`` on the course after
-  each lesson done, ``passed`` (after a ``failed`` attempt sometimes) on the final quiz, and
-  ``completed`` on the course when its rule is met (every lesson, the quiz, the minimum
-  minutes). Statements the scores do not read (launched, initialized, terminated, answered)
-  are left out. Lesson keys are stable ids made from the course code and the lesson's
-  place (the imported lessons get their own keys; the scores read the course's prefix).
-  Each officer has a diligence and a pace of their own; each unit a culture (added to its
-  parent's) that drifts from year to year; the seasons weigh in (little during Tết and the
-  summer, weekends quieter, a peak before the year-end review), and the campaign picks up
-  after 2024. Courses of the officer's job position come first; those that require
-  LHQ-101 wait for it. The restructuring of 1 March 2025 is left to the scoring: statements
-  belong to officers, units come from their assignments.
+  ``lms demo load`` has imported them just before, so the scores find their tags): an
+  ``experienced`` statement per study session on a lesson, with the verified seconds the player
+  counts (visible, active time, never more than ``LMS_STUDY_CAP_FACTOR`` times the lesson's
+  minutes), ``progressed`` on the course after each lesson done, ``passed`` (after a ``failed``
+  attempt sometimes) on the final quiz, and ``completed`` on the course when its rule is met
+  (every lesson, the quiz, the minimum minutes). Statements the scores do not read (launched,
+  initialized, terminated, answered) are left out. Lesson keys are stable ids made from the
+  course code and the lesson's place (the imported lessons get their own keys; the scores read
+  the course's prefix). Each officer has a diligence and a pace of their own; each unit a
+  culture (added to its parent's) that drifts from year to year; the seasons weigh in (little
+  during Tết and the summer, weekends quieter, a peak before the year-end review), and the
+  campaign picks up after 2024. Courses of the officer's job position come first; those that
+  require LHQ-101 wait for it. The restructuring of 1 March 2025 is left to the scoring:
+  statements belong to officers, units come from their assignments.
 - **Competency assessment results** (when the competency plugin is enabled): a ``passed`` or
   ``failed`` statement for each sitting of the 2024 and 2025 sessions whose results the
   competency demo imported (same day, the levels it placed), as
@@ -60,6 +59,7 @@ import yaml
 from flask import current_app
 from tincan.conversions.iso8601 import jsonify_timedelta
 
+from lms_core.courses.package import SHIPPED_CONTENT
 from lms_core.extensions import db
 from lms_core.identity import operations as id_ops
 from lms_core.organisation import queries as org
@@ -70,8 +70,6 @@ from plugins.emulation import anomalies, audit, campaign, scoring, sources, subm
 from plugins.emulation import measures as MS
 from plugins.emulation.models import Anomaly, AuditEntry, Score, Submission, SubmissionFile
 
-#: Where the shipped courses are (the repository's ``content/``).
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 #: Shipped courses the history leaves out (CMI5-101 is the sample of cmi5 content, whose
 #: lessons report through the LRS themselves).
 SKIPPED_COURSES = ("CMI5-101",)
@@ -124,7 +122,7 @@ def _json(thing) -> dict:
     return json.loads(thing.to_json(xs.XAPI_VERSION))
 
 
-def read_courses(root: Path = CONTENT_DIR) -> dict[str, Course]:
+def read_courses(root: Path = SHIPPED_CONTENT) -> dict[str, Course]:
     """The shipped courses with lessons (by code), as the history refers to them; {} when the
     content folder is missing."""
     out: dict[str, Course] = {}

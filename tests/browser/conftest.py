@@ -2,8 +2,8 @@
 against the app served by a real gunicorn process on 127.0.0.1.
 
 The server's database is built once per session with the real command line, as an
-administrator would: ``lms db upgrade``, ``lms demo load --officers 60`` and
-``lms content import content --publish``, in a temporary instance folder, with the
+administrator would: ``lms db upgrade`` and ``lms demo load --officers 60`` (which imports
+and publishes the shipped courses), in a temporary instance folder, with the
 production configuration (``LMS_CONFIG=production``) and an ``instance/config.py`` holding
 what plain http on 127.0.0.1 needs. Tests read the database (and, where a journey says why,
 prepare it) through SQLAlchemy in the test process: :meth:`LiveServer.session`.
@@ -248,7 +248,6 @@ def live_server(chromium_path, tmp_path_factory):
     # is picked up by accident.
     _run([lms, "db", "upgrade"], env, root)
     _run([lms, "demo", "load", "--officers", str(DEMO_OFFICERS)], env, root)
-    _run([lms, "content", "import", str(REPO / "content"), "--publish"], env, root)
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -12,8 +12,9 @@ PACKAGES = package_dirs(CONTENT)
 
 @pytest.fixture
 def organisation(runner):
-    """The demo organisation's fields and positions, which the shipped courses refer to."""
-    result = runner.invoke(args=["demo", "load", "--officers", "20"])
+    """The demo organisation's fields and positions, which the shipped courses refer to
+    (without the courses: the tests import them)."""
+    result = runner.invoke(args=["demo", "load", "--officers", "20", "--no-content"])
     assert result.exit_code == 0, result.output
 
 

@@ -234,6 +234,33 @@ def test_assessment_sittings_count_for_2025(app):
     assert line.points > 0
 
 
+@pytest.mark.parametrize("label", ["2024", "2025"])
+def test_the_closed_years_count_courses_by_their_tags(app, label):
+    """The demo imports the shipped courses before scoring, so the indicators that filter on a
+    course's tags (law, digital skills, foreign languages, professional courses, and the unit
+    shares built on them) score in the frozen years, with the completions behind them."""
+    period = campaign.period_by_label(label)
+    assert period.frozen_at is not None
+    rule_set = scoring.scored_rule_set(period)
+    codes = {"ND1.CN1", "ND1.CN2", "ND1.DV1", "ND3.CN1", "ND3.CN2", "ND4.CN1"}
+    criteria = {c.id: c.code for c in rule_set.criteria if c.code in codes}
+    assert set(criteria.values()) == codes
+    scored = dict(db.session.execute(
+        sa.select(ScoreLine.criterion_id, sa.func.count())
+        .where(ScoreLine.period_id == period.id, ScoreLine.points > 0,
+               ScoreLine.criterion_id.in_(criteria))
+        .group_by(ScoreLine.criterion_id)).all())
+    assert {criteria[cid] for cid in scored} == codes, scored
+    line = db.session.scalars(sa.select(ScoreLine).where(
+        ScoreLine.period_id == period.id, ScoreLine.points > 0,
+        ScoreLine.criterion_id == next(k for k, v in criteria.items() if v == "ND1.CN1"))
+    ).first()
+    completions = sources.statements_by_pks(line.evidence["statements"])
+    assert completions and all(s.verb_id == V.VERBS["completed"][0] for s in completions)
+    assert all("/course/LHQ-" in s.activity_id or "/course/XLVP-" in s.activity_id
+               for s in completions), [s.activity_id for s in completions]
+
+
 def test_a_recompute_from_scratch_gives_what_the_demo_left(app):
     """The open periods rebuild to the same rows; the closed ones need no correction."""
     for period in campaign.periods():
