@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from lms_core.identity.models import User
 from lms_core.organisation.models import Assignment, Unit
+from lms_core.xapi.models import Statement
 from plugins.emulation.models import Submission
 from tests.browser.conftest import (
     REPO,
@@ -202,6 +203,20 @@ def test_unit_head_reviews_approves_and_exports(page_as, live_server):
     expect(page.get_by_role("heading", level=1)).to_contain_text(officer.full_name)
     expect(page.get_by_role("heading", name=re.compile(re.escape(vi("Breakdown"))))
            ).to_be_visible()
+    # Down to the statements behind an indicator: its evidence names them, and they are the
+    # officer's own statements of 2025 in the LRS.
+    evidence = page.locator("table.tree details", has_text=vi("statement")).first
+    evidence.locator("summary").click()
+    ids = re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                     evidence.inner_text())
+    assert ids
+    with live_server.session() as session:
+        stored = session.scalars(sa.select(Statement).where(
+            Statement.statement_id.in_(ids))).all()
+        assert {s.user_id for s in stored} == {officer.id}
+        # Stored in UTC: the first hours of 1 January 2025 in Việt Nam are still 2024.
+        assert all(date(2024, 12, 31) <= s.timestamp.date() <= date(2025, 12, 31)
+                   for s in stored)
 
     # The officer's score this year, before the decision (the head's report of the year).
     year = str(date.today().year)
