@@ -28,6 +28,7 @@ from lms_core.extensions import db
 from lms_core.identity import operations as id_ops
 from lms_core.identity import roles as R
 from lms_core.identity.access import role_required
+from lms_core.organisation import queries as org
 from lms_core.ui.forms import run_form_operation
 from lms_core.ui.i18n import parse_date
 from plugins.emulation import submissions as S
@@ -171,9 +172,7 @@ def _helpers() -> dict:
 
 
 def _unit_of(submission):
-    from lms_core.organisation.models import Unit
-
-    return db.session.get(Unit, submission.unit_id)
+    return org.units_by_ids([submission.unit_id]).get(submission.unit_id)
 
 
 @bp.get("/submissions")
@@ -334,10 +333,7 @@ def submissions_review():
     if not current_user.headed_unit_ids and not current_user.has_role(R.HR_ADMIN):
         abort(403)
     pending = S.pending_for(current_user)
-    units = {}
-    for s in pending:
-        if s.unit_id not in units:
-            units[s.unit_id] = _unit_of(s)
+    units = org.units_by_ids(s.unit_id for s in pending)
     return render_template("emulation/evidence/review.html", pending=pending,
                            decided=S.decided_for(current_user, limit=30), units=units,
                            deciding=bool(current_user.headed_unit_ids), **_helpers())

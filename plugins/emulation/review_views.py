@@ -31,8 +31,9 @@ from lms_core.identity.access import can_view_unit, role_required
 from lms_core.organisation import queries as org
 from lms_core.ui.i18n import localized
 from plugins.emulation import commendation as C
-from plugins.emulation import reviews
+from plugins.emulation import ranking, reviews
 from plugins.emulation.blueprint import bp
+from plugins.emulation.score_views import changed_at
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "pdf": "application/pdf"}
@@ -134,7 +135,8 @@ def review_report(key: str):
                            anomaly_statuses=reviews.ANOMALY_STATUSES,
                            localized=localized, units=_unit_choices(), is_hr=_is_hr(),
                            chart=_trend_chart(report),
-                           officer_url=lambda code: _officer_url(code, scope.last.label))
+                           officer_url=lambda code: _officer_url(code, scope.last.label),
+                           stale=ranking.stale_notice(scope.periods), changed_at=changed_at)
 
 
 def _officer_url(code: str, label: str) -> str | None:
@@ -212,7 +214,8 @@ def _commendation_context(period, unit, ev, *, status: int = 200, problems=()):
         describe=C.describe, rating_label=C.rating_label, num=reviews._num, pct=reviews._pct,
         can_confirm=C.can_confirm(current_user, unit), form=ActionForm(), problems=problems,
         units=_unit_choices(), years=[p for p in C.years() if p.start <= C.today()],
-        confirmed_by=C._confirmed_by(ev)), status
+        confirmed_by=C._confirmed_by(ev), stale=ranking.stale_notice([period]),
+        changed_at=changed_at), status
 
 
 @bp.get("/commendation/<year>")

@@ -272,17 +272,6 @@ def organisation_label() -> str:
     return _("Vietnam Customs (whole organisation)")
 
 
-def _unit_names(ids) -> dict[int, Any]:
-    from lms_core.organisation.models import Unit
-
-    ids = sorted({i for i in ids if i is not None})
-    out = {}
-    for i in range(0, len(ids), 1000):
-        for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids[i:i + 1000]))):
-            out[u.id] = u
-    return out
-
-
 def _officers(scope: Scope, unit) -> list[OfficerRow]:
     per_period: dict[int, dict[str, tuple[float, int | None]]] = defaultdict(dict)
     for p in scope.periods:
@@ -304,7 +293,7 @@ def _officers(scope: Scope, unit) -> list[OfficerRow]:
                                {lb: by_label[lb][0] if lb in by_label else None
                                 for lb in labels},
                                ranking.rounded(math.fsum(values) / len(values)) or 0.0))
-    names = _unit_names(last_units.values())
+    names = org.units_by_ids(last_units.values())
     for r in rows:
         u = names.get(last_units.get(r.user_id))
         r.unit_name = u.name_vi if u is not None else ""
@@ -323,7 +312,7 @@ def _units(scope: Scope, unit) -> list[UnitRow]:
     else:
         standings = [s for s in standings if s.cluster_id is not None] or [
             s for s in standings if s.unit_id in {u.id for u, d in org.tree_rows() if d == 1}]
-    names = _unit_names(s.unit_id for s in standings)
+    names = org.units_by_ids(s.unit_id for s in standings)
     clusters = {c.id: c for c in db.session.scalars(sa.select(Cluster))}
     rows = []
     for s in standings:

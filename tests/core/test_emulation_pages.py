@@ -304,6 +304,11 @@ def test_hr_creates_a_cluster_and_sees_the_rankings(client, auth, world):
     assert UPDATING.search(html) and "DOI-A" in html and "DOI-B" in html
     assert UPDATING.search(_page(client, f"/emulation/units/{world['a'].id}"))
     assert UPDATING.search(_page(client, "/emulation/clusters"))
+    # The year's review report and commendation proposals read the same rankings.
+    review = "/emulation/reviews/2026"
+    proposal = f"/emulation/commendation/2026?unit={world['a'].code}"
+    assert UPDATING.search(_page(client, review))
+    assert UPDATING.search(_page(client, proposal))
 
     ranking.rerank_job()
     assert ranking.stale_periods() == []
@@ -321,6 +326,8 @@ def test_hr_creates_a_cluster_and_sees_the_rankings(client, auth, world):
     assert "CUM-DOI" in html
     html = _page(client, f"/emulation/units/{world['a'].id}")
     assert "CUM-DOI" in html and not UPDATING.search(html)
+    assert not UPDATING.search(_page(client, review))
+    assert not UPDATING.search(_page(client, proposal))
 
 
 def test_a_cluster_that_ranked_a_closed_period_is_not_deleted(client, auth, world):
