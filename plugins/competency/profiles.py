@@ -185,8 +185,10 @@ def import_requirements_csv(data, *, dry_run: bool = True,
         line = csv_row.line
         report.rows += 1
         where = _("Line %(line)d", line=line)
-        # Values past the header's columns are ignored (csv_row.overflow is not checked):
-        # files in use rely on it, e.g. an unquoted weight 1,5 in a comma file reads as 1.
+        if csv_row.overflow:
+            # E.g. an unquoted weight 1,5 in a comma file: never read it as 1.
+            report.problems.append(f"{where}: {table.overflow_message(csv_row)}")
+            continue
         row = csv_row.values
         pcode = normalise_code(row.get("position_code"))
         ccode = normalise_code(row.get("competency_code"))

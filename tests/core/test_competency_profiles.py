@@ -108,7 +108,7 @@ def test_without_a_published_framework_profiles_cannot_be_set(make_position, eng
 GOOD = ("position_code,competency_code,required_level,weight\n"
         "KTSTQ-KT,KTSTQ.01,2,2\n"
         "ktstq-kt,KTSTQ.02,2,\n"
-        "THUE-TG;THUE.01;2;1,5\n".replace(";", ","))
+        'THUE-TG,THUE.01,2,"1,5"\n')
 
 
 def test_csv_import_dry_run_then_for_real(world, recomputed):
@@ -161,6 +161,25 @@ def test_a_bad_csv_lists_every_line_and_changes_nothing(world, recomputed, engli
     assert "Line 5: the required level must be a whole number from 1 to 3, not “4”." in problems
     assert "Line 6: the weight must be a number greater than 0" in problems
     assert "Line 7: KTSTQ-KT and KTSTQ.01 are given twice (also on line 2)." in problems
+
+
+def test_an_unquoted_decimal_comma_is_refused_not_cut(world, recomputed, english):
+    """``1,5`` unquoted in a comma file is two values: the line is refused, saying to quote
+    it, rather than read as weight 1; nothing is saved. Quoted, it is the weight 1.5."""
+    data = ("position_code,competency_code,required_level,weight\n"
+            "KTSTQ-KT,KTSTQ.01,2,1\n"
+            "KTSTQ-KT,KTSTQ.02,2,1,5\n")
+    report = profiles.import_requirements_csv(data.encode(), dry_run=False)
+    db.session.rollback()
+    assert not report.ok and count() == 0 and recomputed == []
+    assert report.problems == ["Line 3: This line has 5 values but the first line names 4 "
+                               "columns; a value that contains , must be put in double quotes."]
+    report = profiles.import_requirements_csv(data.replace("1,5", '"1,5"').encode(),
+                                              dry_run=False)
+    db.session.commit()
+    assert report.ok
+    weights = {r.competency_code: r.weight for r in profiles.requirements_for(world.id)}
+    assert weights == {"KTSTQ.01": 1.0, "KTSTQ.02": 1.5}
 
 
 def test_a_file_without_the_columns_is_refused(world, english):
