@@ -285,14 +285,19 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--workdir", type=Path, help="keep the prepared database and plan here "
-                        "and reuse them on the next run (same --db, --officers and --users)")
+                        "and reuse them on the next run (same --db and --officers, at most as "
+                        "many --users)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lms-load-") as scratch:
         tmp = str(args.workdir or scratch)
         Path(tmp).mkdir(parents=True, exist_ok=True)
-        saved = Path(tmp, f"plan-{args.db}-{args.officers}-{args.users}.json")
+        saved = Path(tmp, f"plan-{args.db}-{args.officers}.json")
         reuse = args.workdir is not None and saved.exists()
+        if reuse and len(json.loads(saved.read_text())[0]) < args.users:
+            print(f"{saved} was prepared for fewer than {args.users} users: use a new --workdir",
+                  file=sys.stderr)
+            return 2
         server = None
         if args.db == "postgres":
             from tests.pgserver import PostgresServer, find_bindir
@@ -316,6 +321,7 @@ def main() -> int:
             started = time.perf_counter()
             if reuse:
                 plan, xapi_headers = json.loads(saved.read_text())
+                plan = plan[:args.users]  # the same users first, reviewers among them
             else:
                 plan, xapi_headers = prepare(env, args.officers, args.users, args.seed)
                 if args.workdir:
