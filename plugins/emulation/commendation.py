@@ -97,6 +97,9 @@ _NO = {"no", "n", "0", "false", "khong", ""}
 RATING_COLUMNS = ("officer_code", "year", "rating", "points", "disciplined")
 RATING_REQUIRED = ("officer_code", "year")
 MAX_RATING_FILE = 5 * 1024 * 1024
+#: Candidates who miss a criterion shown on the page, per title (the closest first); every
+#: candidate's checks are in the Excel export.
+MISSING_SHOWN = 50
 
 CHECK_LABELS = {
     "min_rating": _l("Annual rating"),
@@ -438,6 +441,19 @@ class Evaluation:
     @property
     def is_confirmed(self) -> bool:
         return bool(self.confirmed)
+
+    def for_page(self, title: str) -> tuple[list[Candidate], list[Candidate], int]:
+        """The candidates of ``title`` as the page lists them: those the head may propose
+        (and any proposed), then at most :data:`MISSING_SHOWN` of the others, fewest criteria
+        missed first, and how many others are left out (a branch has thousands)."""
+        def selectable(c: Candidate) -> bool:
+            return c.qualifies if title == CSTDCS else c.eligible
+
+        candidates = self.candidates.get(title, [])
+        shown = [c for c in candidates if c.proposed or selectable(c)]
+        others = sorted((c for c in candidates if not (c.proposed or selectable(c))),
+                        key=lambda c: len(c.missed))
+        return shown, others[:MISSING_SHOWN], max(0, len(others) - MISSING_SHOWN)
 
 
 def _year_period(period: Period) -> Period:

@@ -282,6 +282,32 @@ def test_hr_sees_but_does_not_confirm(world, client, auth):
         == 200
 
 
+def test_the_page_lists_who_may_be_proposed_then_the_closest_of_the_others(
+        world, client, auth, monkeypatch):
+    """Every officer who may be proposed is listed; of those who miss a criterion, the page
+    shows the fewest criteria missed first up to a limit and says how many more the Excel
+    export holds (a branch has thousands of officers)."""
+    import re
+
+    ev = C.evaluate(world["period"], world["team_a"])
+    shown, missing, left_out = ev.for_page(C.LDTT)
+    assert missing and shown and left_out == 0
+    others = [c for c in ev.candidates[C.LDTT] if c not in shown]
+    assert {c.key for c in missing} == {c.key for c in others}
+    assert all(c.eligible or c.proposed for c in shown) and not any(c.eligible for c in missing)
+    monkeypatch.setattr(C, "MISSING_SHOWN", 1)
+    shown, missing, left_out = ev.for_page(C.LDTT)
+    assert len(missing) == 1 and left_out == len(others) - 1
+    assert len(missing[0].missed) == min(len(c.missed) for c in others)
+    auth.login("a0")
+    html = client.get("/emulation/commendation/2025?unit=DOI-A").get_data(as_text=True)
+    listed = re.findall(r'value="lao_dong_tien_tien:user:(\d+)"', html)
+    assert sorted(map(int, listed)) == sorted(
+        c.subject_id for c in [*shown, *missing])
+    assert f"{len(others)} trường hợp chưa đạt tiêu chí" in html
+    assert f"{left_out} trường hợp còn lại có trong tệp Excel" in html
+
+
 def test_proposal_exports_open(world):
     """The XLSX opens with openpyxl and lists the proposed; the PDF is a PDF titled with
     the unit's Vietnamese name."""
