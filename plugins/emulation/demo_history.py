@@ -13,14 +13,13 @@ day is the same whatever day it is loaded):
   minutes), ``progressed`` on the course after each lesson done, ``passed`` (after a ``failed``
   attempt sometimes) on the final quiz, and ``completed`` on the course when its rule is met
   (every lesson, the quiz, the minimum minutes). Statements the scores do not read (launched,
-  initialized, terminated, answered) are left out. Lesson keys are stable ids made from the
-  course code and the lesson's place (the imported lessons get their own keys; the scores read
-  the course's prefix). Each officer has a diligence and a pace of their own; each unit a
-  culture (added to its parent's) that drifts from year to year; the seasons weigh in (little
-  during Tết and the summer, weekends quieter, a peak before the year-end review), and the
-  campaign picks up after 2024. Courses of the officer's job position come first; those that
-  require LHQ-101 wait for it. The restructuring of 1 March 2025 is left to the scoring:
-  statements belong to officers, units come from their assignments.
+  initialized, terminated, answered) are left out. Statements name the imported lessons (their
+  keys), so each leads to its lesson page. Each officer has a diligence and a pace of their
+  own; each unit a culture (added to its parent's) that drifts from year to year; the seasons
+  weigh in (little during Tết and the summer, weekends quieter, a peak before the year-end
+  review), and the campaign picks up after 2024. Courses of the officer's job position come
+  first; those that require LHQ-101 wait for it. The restructuring of 1 March 2025 is left to
+  the scoring: statements belong to officers, units come from their assignments.
 - **Competency assessment results** (when the competency plugin is enabled): a ``passed`` or
   ``failed`` statement for each sitting of the 2024 and 2025 sessions whose results the
   competency demo imported (same day, the levels it placed), as
@@ -56,9 +55,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
-from flask import current_app
+from flask import current_app, has_app_context
 from tincan.conversions.iso8601 import jsonify_timedelta
 
+from lms_core.courses import catalogue
 from lms_core.courses.package import SHIPPED_CONTENT
 from lms_core.extensions import db
 from lms_core.identity import operations as id_ops
@@ -122,9 +122,22 @@ def _json(thing) -> dict:
     return json.loads(thing.to_json(xs.XAPI_VERSION))
 
 
+def _imported_keys(code: str) -> dict[tuple[int, int], str]:
+    """``(module position, lesson position) -> lesson key`` of the published version of
+    ``code`` in the database ({} when it is not imported, or outside an app)."""
+    if not has_app_context():
+        return {}
+    course = catalogue.published_course(code)
+    if course is None:
+        return {}
+    return {(m.position, lesson.position): lesson.key
+            for m in course.published_version.modules for lesson in m.lessons}
+
+
 def read_courses(root: Path = SHIPPED_CONTENT) -> dict[str, Course]:
     """The shipped courses with lessons (by code), as the history refers to them; {} when the
-    content folder is missing."""
+    content folder is missing. Lessons keep the keys of the imported course (``lms demo
+    load`` imports the courses first), else stable keys made from the course and the place."""
     out: dict[str, Course] = {}
     if not root.is_dir():
         return out
@@ -135,6 +148,7 @@ def read_courses(root: Path = SHIPPED_CONTENT) -> dict[str, Course]:
         if not code or code in SKIPPED_COURSES:
             continue
         title = spec.get("title") or {}
+        imported = _imported_keys(code)
         course_obj = _json(xs.activity(f"course/{code}", "course", title.get("vi", code),
                                        title.get("en", "")))
         lessons = []
@@ -145,7 +159,8 @@ def read_courses(root: Path = SHIPPED_CONTENT) -> dict[str, Course]:
             for lpos, lesson in enumerate(module.get("lessons") or [], start=1):
                 kind = lesson.get("kind", "text")
                 ltitle = lesson.get("title") or {}
-                key = uuid.uuid5(uuid.NAMESPACE_URL, f"demo:{code}/{mpos}/{lpos}")
+                key = imported.get((mpos, lpos)) or uuid.uuid5(uuid.NAMESPACE_URL,
+                                                                f"demo:{code}/{mpos}/{lpos}")
                 obj = _json(xs.activity(f"course/{code}/lesson/{key}",
                                         "assessment" if kind == "quiz" else "lesson",
                                         ltitle.get("vi", ""), ltitle.get("en", "")))

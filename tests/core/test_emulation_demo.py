@@ -139,6 +139,15 @@ def test_an_officers_breakdown_leads_to_the_statements_behind_it(app):
         assert s.verified_seconds > 0 and s.activity_id.startswith(prefix)
         assert period.start <= sources.local_date(s.timestamp) <= period.end
         assert s.payload["result"]["extensions"][V.EXT_VERIFIED_SECONDS] == s.verified_seconds
+    # They name the imported course's lessons, so each leads to its lesson page.
+    from lms_core.courses import catalogue
+    from lms_core.xapi import statements as xs
+
+    lessons = {xs.lesson_activity(lesson).id
+               for code in {s.activity_id.split("/course/")[1].split("/")[0] for s in statements}
+               for m in catalogue.published_course(code).published_version.modules
+               for lesson in m.lessons}
+    assert {s.activity_id for s in statements} <= lessons
     # The LRS index has the statement's agent and activities, as for any stored statement.
     keys = set(db.session.execute(sa.select(StatementKey.kind, StatementKey.key).where(
         StatementKey.statement_pk == statements[0].id)).all())
