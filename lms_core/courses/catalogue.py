@@ -499,3 +499,61 @@ def completed_codes(user) -> set[str]:
     return set(db.session.scalars(
         sa.select(Course.code).join(Enrolment, Enrolment.course_id == Course.id)
         .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))))
+
+
+@dataclass(frozen=True)
+class EnrolmentState:
+    """One enrolment, light: which course, whether completed, and the due date."""
+
+    user_id: int
+    course_id: int
+    #: Naive UTC, as stored; None while not completed.
+    completed_at: datetime | None
+    due_on: date | None
+
+
+def enrolment_states(user_ids) -> dict[int, list[EnrolmentState]]:
+    """``user id -> their enrolments`` (any course, self-enrolled or assigned), three columns
+    each, one query per 5,000 officers: for batches over many officers, where
+    :func:`enrolments_by_course` (whole rows with their version and progress) is too heavy.
+    Officers without enrolments are absent."""
+    ids = sorted(set(user_ids))
+    out: dict[int, list[EnrolmentState]] = {}
+    for start in range(0, len(ids), 5000):
+        for row in db.session.execute(
+                sa.select(Enrolment.user_id, Enrolment.course_id, Enrolment.completed_at,
+                          Enrolment.due_on)
+                .where(Enrolment.user_id.in_(ids[start:start + 5000]))
+                .order_by(Enrolment.user_id, Enrolment.course_id)):
+            out.setdefault(row.user_id, []).append(EnrolmentState(*row))
+    return out
+
+
+def enrolment_counts() -> dict[int, int]:
+    """``course id -> number of enrolments`` (courses nobody enrolled in are absent). One
+    aggregate query."""
+    return dict(db.session.execute(
+        sa.select(Enrolment.course_id, sa.func.count()).group_by(Enrolment.course_id)).all())
+
+
+def published_state() -> tuple[int, int, int]:
+    """A key that changes whenever a course is published, republished or archived (a
+    published version never changes): the number of published courses and the sum and the
+    largest of their published version ids. For callers that keep something derived from
+    the catalogue. One aggregate query."""
+    published = Course.published_version_id
+    return tuple(db.session.execute(sa.select(
+        sa.func.count(Course.id), sa.func.coalesce(sa.func.sum(published), 0),
+        sa.func.coalesce(sa.func.max(published), 0)).where(published.is_not(None))).one())
+
+
+def load_structure(versions) -> None:
+    """Load the modules and prerequisites of these course versions (e.g. the results of
+    :func:`search_courses`, which leaves them to lazy loading) in a few queries rather than
+    two per course."""
+    ids = [v.id for v in versions]
+    for start in range(0, len(ids), 500):
+        db.session.scalars(sa.select(CourseVersion).where(
+            CourseVersion.id.in_(ids[start:start + 500])).options(
+            so.selectinload(CourseVersion.modules),
+            so.selectinload(CourseVersion.prerequisites))).all()

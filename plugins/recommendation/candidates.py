@@ -24,10 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from lms_core.courses import catalogue
-from lms_core.extensions import db
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def _version_text(version) -> str:
 def published_courses() -> dict[str, tuple[CourseFacts, object]]:
     """``code -> (CourseFacts, published CourseVersion)`` of every course in the catalogue."""
     page = catalogue.search_courses(per_page=1_000_000)
-    _load_modules_and_prerequisites(page.versions)
+    catalogue.load_structure(page.versions)
     out = {}
     for v in page.versions:
         facts = CourseFacts(
@@ -138,21 +135,6 @@ def published_courses() -> dict[str, tuple[CourseFacts, object]]:
             text=_version_text(v))
         out[facts.code] = (facts, v)
     return out
-
-
-def _load_modules_and_prerequisites(versions) -> None:
-    """Load the modules and prerequisites of the catalogue's versions in two queries rather
-    than two per course (READ ONLY: the catalogue's search leaves them to lazy loading)."""
-    from sqlalchemy import orm as so
-
-    from lms_core.courses.models import CourseVersion
-
-    ids = [v.id for v in versions]
-    for start in range(0, len(ids), 500):
-        db.session.scalars(sa.select(CourseVersion).where(
-            CourseVersion.id.in_(ids[start:start + 500])).options(
-            so.selectinload(CourseVersion.modules),
-            so.selectinload(CourseVersion.prerequisites))).all()
 
 
 def course_codes_by_id(courses: dict) -> dict[int, str]:
@@ -187,18 +169,6 @@ def catalogue_snapshot() -> Catalogue:
                      course_codes_by_id(courses))
 
 
-def catalogue_key() -> tuple:
-    """Changes whenever a course is published, republished or archived (a published version
-    never changes): the number of published courses and the sum and largest of their
-    published version ids. One aggregate query (READ ONLY)."""
-    from lms_core.courses.models import Course
-
-    published = Course.published_version_id
-    return tuple(db.session.execute(sa.select(
-        sa.func.count(Course.id), sa.func.coalesce(sa.func.sum(published), 0),
-        sa.func.coalesce(sa.func.max(published), 0)).where(published.is_not(None))).one())
-
-
 @dataclass
 class Enrolled:
     """The officer's courses among those the recommender knows: completed, and followed
@@ -213,22 +183,18 @@ class Enrolled:
 
 
 def enrolled(user, codes_by_id: dict[int, str]) -> Enrolled:
-    """The officer's enrolments in the courses of ``codes_by_id``, in one light query (READ
-    ONLY, three columns: ``catalogue.enrolments_by_course`` loads each enrolment with its
-    user, course, version and progress, ten times slower in a batch of 20,000 officers)."""
-    from lms_core.courses.models import Enrolment
-
+    """The officer's enrolments in the courses of ``codes_by_id``, in one light query
+    (:func:`catalogue.enrolment_states`: three columns, where ``enrolments_by_course`` loads
+    whole rows, ten times slower in a batch of 20,000 officers)."""
     out = Enrolled()
-    for course_id, completed_at, due_on in db.session.execute(
-            sa.select(Enrolment.course_id, Enrolment.completed_at, Enrolment.due_on)
-            .where(Enrolment.user_id == user.id)):
-        code = codes_by_id.get(course_id)
+    for e in catalogue.enrolment_states([user.id]).get(user.id, []):
+        code = codes_by_id.get(e.course_id)
         if code is None:
             continue
-        if completed_at is not None:
+        if e.completed_at is not None:
             out.completed.add(code)
         else:
-            out.following[code] = due_on
+            out.following[code] = e.due_on
     return out
 
 

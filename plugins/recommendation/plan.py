@@ -131,17 +131,10 @@ def _gap_rows(unit) -> list[_Pair]:
 
 
 def _taken(user_ids: list[int], codes_by_id: dict[int, str]) -> dict[int, set[str]]:
-    """``user id -> codes of the courses completed or started``, READ ONLY: the core has no
-    public function listing the enrolments of many officers at once."""
-    from lms_core.courses.models import Enrolment
-
+    """``user id -> codes of the courses completed or started``."""
     out: dict[int, set[str]] = defaultdict(set)
-    for start in range(0, len(user_ids), CHUNK):
-        for uid, course_id in db.session.execute(
-                sa.select(Enrolment.user_id, Enrolment.course_id).where(
-                    Enrolment.user_id.in_(user_ids[start:start + CHUNK]))):
-            if course_id in codes_by_id:
-                out[uid].add(codes_by_id[course_id])
+    for uid, states in catalogue.enrolment_states(user_ids).items():
+        out[uid] = {codes_by_id[e.course_id] for e in states if e.course_id in codes_by_id}
     return out
 
 

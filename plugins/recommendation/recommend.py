@@ -103,11 +103,7 @@ class Context:
     def popularity(self) -> dict[int, int]:
         """``course id -> enrolments``, counted once."""
         if self._popularity is None:
-            from lms_core.courses.models import Enrolment  # READ ONLY: no public count exists
-
-            self._popularity = dict(db.session.execute(
-                sa.select(Enrolment.course_id, sa.func.count())
-                .group_by(Enrolment.course_id)).all())
+            self._popularity = catalogue.enrolment_counts()
         return self._popularity
 
     def targeted(self, position) -> set[str]:
@@ -132,11 +128,11 @@ def _effect_state() -> tuple[effect_model.EffectModel | None, int | None, str]:
 
 def cached_catalogue() -> C.Catalogue:
     """The catalogue snapshot, kept per app and read again only when a course was published
-    or archived since (:func:`candidates.catalogue_key`, one aggregate query): building it
+    or archived since (:func:`catalogue.published_state`, one aggregate query): building it
     costs about half a second at 1,000 courses, checking it a millisecond."""
     from flask import current_app
 
-    key = C.catalogue_key()
+    key = catalogue.published_state()
     cached = current_app.extensions.get("recommendation_catalogue")
     if cached is None or cached[0] != key:
         cached = (key, C.catalogue_snapshot())

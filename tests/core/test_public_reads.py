@@ -1,6 +1,7 @@
 """Public read functions the plugins use instead of querying core tables: course completions,
-declared competencies, course titles and completed codes (lms_core.courses.catalogue); current
-assignments and units by id (lms_core.organisation.queries)."""
+declared competencies, course titles, completed codes, enrolment states and counts, and the
+published catalogue's state (lms_core.courses.catalogue); current assignments and units by id
+(lms_core.organisation.queries)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,37 @@ def test_course_titles_also_of_courses_no_longer_published(courses, make_user):
     assert cat.course_titles(["TEST-101"], lang="en") == {"TEST-101": "Test course TEST-101"}
     assert cat.course_titles(["TEST-101"]) == {"TEST-101": "Khoá học thử TEST-101"}
     assert cat.course_titles([]) == {}
+
+
+def test_enrolment_states_of_many_officers(courses, make_user):
+    """Each officer's enrolments, light: completed or not, with the due date; officers
+    without enrolments are absent."""
+    an, chi = courses["an"], courses["chi"]
+    nobody = make_user("khong")
+    states = cat.enrolment_states([an.id, chi.id, nobody.id, an.id])
+    assert set(states) == {an.id, chi.id}
+    assert [(e.course_id, e.completed_at) for e in states[an.id]] == [
+        (courses["c1"].id, datetime(2025, 3, 1, 3)), (courses["c2"].id, datetime(2025, 6, 1, 3))]
+    assert [(e.course_id, e.completed_at, e.due_on) for e in states[chi.id]] == [
+        (courses["c1"].id, None, None)]
+    assert cat.enrolment_states([]) == {}
+
+
+def test_enrolment_counts_per_course(courses):
+    assert cat.enrolment_counts() == {courses["c1"].id: 2, courses["c2"].id: 2}
+
+
+def test_the_published_state_changes_when_the_catalogue_does(courses, make_user):
+    """Publishing a new version or archiving a course changes the key; a draft does not."""
+    before = cat.published_state()
+    assert before[0] == 2
+    draft = course_ops.start_new_version(courses["c1"], make_user("tacgia"))
+    db.session.commit()
+    assert cat.published_state() == before
+    course_ops.archive(courses["c2"])
+    db.session.commit()
+    assert cat.published_state()[0] == 1
+    assert draft.status == "draft"
 
 
 @pytest.fixture
