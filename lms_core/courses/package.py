@@ -457,8 +457,9 @@ def import_package(source: _Source, *, actor=None) -> ImportResult:
 
 
 class PackageOutcome:
-    """What :func:`import_all` did with one package: ``version`` imported (and published when
-    asked), ``skipped`` because the course exists, or ``error`` (nothing of it kept)."""
+    """What :func:`import_all` did with one package: its ``result`` (the version imported,
+    and published when asked), ``skipped`` because the course exists, or ``error`` (nothing of
+    it kept)."""
 
     def __init__(self, path: Path, code: str | None, *, result: ImportResult | None = None,
                  skipped: bool = False, error: UserError | None = None):
