@@ -282,6 +282,15 @@ def unit_needs(unit_id: int, codes: set[str] | None = None) -> list[NeedRow]:
     return sorted(out, key=lambda r: (-r.officers, r.code, r.level))
 
 
+def unit_gaps(unit_id: int) -> list[OfficerGap]:
+    """The gaps (``gap > 0``) of every officer of the unit's subtree, by officer and
+    competency code: one query."""
+    ids = org.subtree_ids(unit_id)
+    return list(db.session.scalars(
+        sa.select(OfficerGap).where(OfficerGap.unit_id.in_(sorted(ids)), OfficerGap.gap > 0)
+        .order_by(OfficerGap.user_id, OfficerGap.competency_code)))
+
+
 def unit_officer_count(unit_id: int) -> int:
     """Officers of the subtree who have gap rows (whose position requires something)."""
     ids = org.subtree_ids(unit_id)

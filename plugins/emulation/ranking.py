@@ -457,8 +457,9 @@ class StaleNotice:
 
 
 def stale_notice(periods: Iterable[Period]) -> StaleNotice | None:
-    """A notice when some of ``periods`` has a stale ranking (None otherwise)."""
-    stale = stale_periods(list(periods))
+    """The notice of the pages showing rankings of ``periods`` (None among them is skipped)
+    while some wait for the job; None when none does."""
+    stale = stale_periods([p for p in periods if p is not None])
     if not stale:
         return None
     try:

@@ -164,12 +164,6 @@ def changed_at(moment) -> str:
     return format_datetime(moment, "HH:mm dd/MM/yyyy")
 
 
-def _stale(periods) -> ranking.StaleNotice | None:
-    """The notice of the pages showing rankings of ``periods`` while some wait for the job."""
-    unique = {p.id: p for p in periods if p is not None}
-    return ranking.stale_notice(unique.values())
-
-
 def _common() -> dict:
     """What every page of this module needs."""
     return {"num": num, "localized": localized, "flag_label": lambda f: FLAG_LABELS.get(f, f),
@@ -466,7 +460,7 @@ def unit(unit_id: int):
              else _("Units in no cluster"))
     return render_template(
         "emulation/scores/unit.html", **empty, mine=mine, peers=peers, cluster=cluster,
-        stale=_stale([*selection.periods, *years]),
+        stale=ranking.stale_notice([*selection.periods, *years]),
         group=stats.get(ranking.group_key(mine.cluster_id)) if mine else None,
         funnel=plot, funnel_chart=_funnel_chart(plot, units, title),
         officers=shown, people=people, page=page, pages=pages, total_officers=len(officers),
@@ -583,7 +577,7 @@ def rankings():
                            y_label=_("Points"))
     return render_template(
         "emulation/scores/rankings.html", selection=selection, groups=groups, units=units,
-        stale=_stale([*selection.periods, *(p for c in columns for p in c.periods)]),
+        stale=ranking.stale_notice([*selection.periods, *(p for c in columns for p in c.periods)]),
         org_funnel=org_plot, org_chart=_funnel_chart(org_plot, units, _("All units")),
         organisation=stats.get("organisation"), columns=columns, rows=rows, cells=cells,
         compare_chart=compare_chart, compare_series=series, compare_years=years, **context)

@@ -31,14 +31,11 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from lms_core.courses import catalogue
 from lms_core.errors import UserError
-from lms_core.extensions import db
 from lms_core.identity import operations as identity_ops
-from lms_core.organisation import queries as org
 from plugins.recommendation import candidates as C
 from plugins.recommendation import recommend
 
@@ -118,16 +115,10 @@ class _Pair:
 
 
 def _gap_rows(unit) -> list[_Pair]:
-    from plugins.competency.models import OfficerGap
+    from plugins.competency import gaps
 
-    ids = org.subtree_ids(unit.id)
-    return [_Pair(uid, code, required, achieved, weight)
-            for uid, code, required, achieved, weight in db.session.execute(
-                sa.select(OfficerGap.user_id, OfficerGap.competency_code,
-                          OfficerGap.required_level, OfficerGap.achieved_level,
-                          OfficerGap.weight)
-                .where(OfficerGap.unit_id.in_(sorted(ids)), OfficerGap.gap > 0)
-                .order_by(OfficerGap.user_id, OfficerGap.competency_code))]
+    return [_Pair(g.user_id, g.competency_code, g.required_level, g.achieved_level, g.weight)
+            for g in gaps.unit_gaps(unit.id)]
 
 
 def _taken(user_ids: list[int], codes_by_id: dict[int, str]) -> dict[int, set[str]]:
